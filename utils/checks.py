@@ -41,12 +41,12 @@ def check_value(got, expected, *, name="your answer", hint="", rtol=1e-6, succes
             return _report(False, f"{name} should be a number, got {type(got).__name__} {got!r}.", hint)
         if not ok:
             direction = "too small" if float(got) < float(expected) else "too large"
-            return _report(False, f"{name} = {got!r} is {direction}.", hint)
+            return _report(False, f"{name} = {_plain(got)!r} is {direction}.", hint)
         return _report(True, success)
     if isinstance(expected, tuple) and isinstance(got, list):
         got = tuple(got)
     if got != expected:
-        return _report(False, f"{name} = {got!r} is not what was expected.", hint)
+        return _report(False, f"{name} = {_plain(got)!r} is not what was expected.", hint)
     return _report(True, success)
 
 
@@ -75,7 +75,7 @@ def check_array(got, expected, *, name="your array", hint="", atol=1e-5, success
         return _report(
             False,
             f"{int(bad.sum())} of {bad.size} values differ; first at index {first}: "
-            f"got {got_arr[first]!r}, expected {expected[first]!r}.",
+            f"got {_plain(got_arr[first])!r}, expected {_plain(expected[first])!r}.",
             hint,
         )
     return _report(True, success)
@@ -109,6 +109,11 @@ def check_function(func, reference, cases, *, name=None, hint="", atol=1e-5, suc
             err = float(np.max(np.abs(got_arr.astype(float) - exp_arr.astype(float))))
             return _report(False, f"{name}{_short(args)} is off by up to {err:.3g}.", hint)
     return _report(True, success or f"{name} matches the reference on {len(cases)} test inputs.")
+
+
+def _plain(value):
+    """Turn NumPy scalars into Python ones so messages read ``5``, not ``np.int64(5)``."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _short(args):
