@@ -1,0 +1,188 @@
+"""Reference convolutions in NumPy: 1D, 2D, multi-channel and a whole Conv2D layer.
+
+``correlate2d`` and ``conv2d_layer`` compute what CNN layers compute (cross-correlation, like Keras
+``Conv2D`` and ``cv2.filter2D``); ``conv1d`` and ``conv2d`` are true convolutions (kernel flipped).
+"""
+
+import numbers
+
+import numpy as np
+
+MODES_1D = ("full", "same", "valid")
+
+
+def _as_array(value, name, ndims):
+    """Turn ``value`` into a finite float array with one of the allowed numbers of dimensions."""
+    if value is None:
+        raise TypeError(f"{name} is None: pass a NumPy array (or nested list) of numbers")
+    try:
+        arr = np.asarray(value)
+    except Exception as err:  # noqa: BLE001 - ragged lists and odd objects get one clear message
+        raise TypeError(f"{name} could not be turned into a numeric array ({err}): pass a rectangular array of numbers") from err
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} has dtype {arr.dtype}: expected numbers (bool, int or float); convert it with .astype(float)")
+    if arr.ndim not in ndims:
+        wanted = " or ".join(f"{n}-D" for n in ndims)
+        raise ValueError(f"{name} has shape {arr.shape} ({arr.ndim}-D): expected a {wanted} array")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}): it needs at least one value")
+    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values: clean or clip them before convolving")
+    return arr
+
+
+def _float_pair(a, b):
+    """Cast two arrays to a common float dtype (float32 if both fit, else float64)."""
+    dtype = np.result_type(a.dtype, b.dtype, np.float32)
+    return a.astype(dtype, copy=False), b.astype(dtype, copy=False)
+
+
+def _check_int(value, name, minimum):
+    """Return ``value`` as int if it is an integer >= ``minimum``, else raise a clear error."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def conv1d(x, k, mode="full"):
+    """True 1D convolution (flip the kernel, shift, multiply, sum); the same numbers as ``np.convolve``."""
+    x = _as_array(x, "x", (1,))
+    k = _as_array(k, "k", (1,))
+    if mode not in MODES_1D:
+        raise ValueError(f"mode must be one of {MODES_1D}, got {mode!r}")
+    x, k = _float_pair(x, k)
+    n, m = len(x), len(k)
+    padded = np.pad(x, m - 1)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, m)
+    full = windows @ k[::-1]
+    if mode == "full":
+        return full
+    if mode == "same":
+        length = max(n, m)
+        start = (min(n, m) - 1) // 2
+        return full[start:start + length]
+    length = max(n, m) - min(n, m) + 1
+    start = min(n, m) - 1
+    return full[start:start + length]
+
+
+def pad2d(image, padding):
+    """Add ``padding`` rows/columns of zeros on every side of an (H, W) or (H, W, C) image."""
+    image = _as_array(image, "image", (2, 3))
+    p = _check_int(padding, "padding", 0)
+    widths = [(p, p), (p, p)] + [(0, 0)] * (image.ndim - 2)
+    return np.pad(image, widths)
+
+
+def output_size(i, f, padding=0, stride=1):
+    """Output length of a convolution: floor((i - f + 2p) / s) + 1."""
+    i = _check_int(i, "input size i", 1)
+    f = _check_int(f, "kernel size f", 1)
+    p = _check_int(padding, "padding", 0)
+    s = _check_int(stride, "stride", 1)
+    if f > i + 2 * p:
+        raise ValueError(f"kernel size {f} is larger than the padded input {i} + 2*{p} = {i + 2 * p}: "
+                         "use a smaller kernel or more padding")
+    return (i - f + 2 * p) // s + 1
+
+
+def _same_pads(size, f, stride):
+    """(before, after) zero padding that keeps ceil(size / stride) outputs, split like Keras 'same'."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + f - size, 0)
+    return total // 2, total - total // 2
+
+
+def _prepare(image, kernel, stride, padding, kernel_ndims):
+    """Validate inputs, pad the image; return (padded image, kernel, stride, output shape)."""
+    image = _as_array(image, "image", (2, 3))
+    kernel = _as_array(kernel, "kernel", kernel_ndims)
+    s = _check_int(stride, "stride", 1)
+    fh, fw = kernel.shape[:2]
+    channels = image.shape[2] if image.ndim == 3 else None
+    if kernel_ndims == (4,):
+        if image.ndim != 3:
+            raise ValueError(f"x has shape {image.shape}: conv2d_layer expects (H, W, C); "
+                             "add a channel axis with x[..., None]")
+        if kernel.shape[2] != channels:
+            raise ValueError(f"kernels have {kernel.shape[2]} input channels but x has {channels}: "
+                             "kernels must have shape (F, F, C, K) with C = x.shape[2]")
+    elif kernel.ndim != image.ndim:
+        raise ValueError(f"image shape {image.shape} and kernel shape {kernel.shape} do not match: use a (F, F) "
+                         "kernel for an (H, W) image and a (F, F, C) kernel for an (H, W, C) image")
+    elif channels is not None and kernel.shape[2] != channels:
+        raise ValueError(f"kernel has {kernel.shape[2]} channels but the image has {channels}: "
+                         "the kernel's last axis must equal the image's number of channels")
+    if isinstance(padding, str):
+        if padding == "valid":
+            pads = [(0, 0), (0, 0)]
+        elif padding == "same":
+            if fh % 2 == 0 or fw % 2 == 0:
+                raise ValueError(f"padding='same' needs an odd kernel size, got {fh}x{fw}: "
+                                 "use an odd kernel or an explicit int padding")
+            pads = [_same_pads(image.shape[0], fh, s), _same_pads(image.shape[1], fw, s)]
+        else:
+            raise ValueError(f"padding must be 'valid', 'same' or an int >= 0, got {padding!r}")
+    else:
+        p = _check_int(padding, "padding", 0)
+        pads = [(p, p), (p, p)]
+    hp = image.shape[0] + sum(pads[0])
+    wp = image.shape[1] + sum(pads[1])
+    if fh > hp or fw > wp:
+        raise ValueError(f"kernel {fh}x{fw} is larger than the (padded) image {hp}x{wp}: "
+                         "use a smaller kernel, a bigger image or padding='same'")
+    image, kernel = _float_pair(image, kernel)
+    if pads != [(0, 0), (0, 0)]:
+        image = np.pad(image, pads + [(0, 0)] * (image.ndim - 2))
+    out_shape = ((hp - fh) // s + 1, (wp - fw) // s + 1)
+    return image, kernel, s, out_shape
+
+
+def correlate2d(image, kernel, stride=1, padding="valid"):
+    """Cross-correlation (what CNN layers compute): slide the kernel, multiply, sum; (H, W[, C]) -> (H', W')."""
+    xp, k, s, (ho, wo) = _prepare(image, kernel, stride, padding, (2, 3))
+    out = np.zeros((ho, wo), dtype=xp.dtype)
+    for u in range(k.shape[0]):
+        for v in range(k.shape[1]):
+            window = xp[u:u + (ho - 1) * s + 1:s, v:v + (wo - 1) * s + 1:s]
+            if k.ndim == 2:
+                out += k[u, v] * window
+            else:
+                out += window @ k[u, v]
+    return out
+
+
+def conv2d(image, kernel, stride=1, padding="valid"):
+    """True 2D convolution: cross-correlation with the kernel flipped in both spatial axes."""
+    kernel = _as_array(kernel, "kernel", (2, 3))
+    return correlate2d(image, kernel[::-1, ::-1], stride=stride, padding=padding)
+
+
+def correlate2d_naive(image, kernel, stride=1, padding="valid"):
+    """The same numbers as ``correlate2d``, with plain Python loops over output pixels (slow, for comparison)."""
+    xp, k, s, (ho, wo) = _prepare(image, kernel, stride, padding, (2, 3))
+    fh, fw = k.shape[:2]
+    out = np.zeros((ho, wo), dtype=xp.dtype)
+    for i in range(ho):
+        for j in range(wo):
+            window = xp[i * s:i * s + fh, j * s:j * s + fw]
+            out[i, j] = np.sum(window * k)
+    return out
+
+
+def conv2d_layer(x, kernels, bias=None, stride=1, padding="valid"):
+    """One Conv2D layer without activation: x (H, W, C), kernels (F, F, C, K), bias (K,) -> (H', W', K)."""
+    xp, k, s, (ho, wo) = _prepare(x, kernels, stride, padding, (4,))
+    n_out = k.shape[3]
+    out = np.zeros((ho, wo, n_out), dtype=xp.dtype)
+    for u in range(k.shape[0]):
+        for v in range(k.shape[1]):
+            out += xp[u:u + (ho - 1) * s + 1:s, v:v + (wo - 1) * s + 1:s] @ k[u, v]
+    if bias is not None:
+        b = _as_array(bias, "bias", (1,))
+        if b.shape[0] != n_out:
+            raise ValueError(f"bias has {b.shape[0]} values but there are {n_out} kernels: give one bias per kernel")
+        out += b.astype(out.dtype)
+    return out
