@@ -230,7 +230,7 @@ def test_parameter_table_rows_and_formulas():
         ((8, 8, 1), [("maxpool", 2)], ValueError, "must be a tuple starting with"),
         ((8, 8, 1), [("dense", 4)], ValueError, "add \\('flatten',\\)"),
         ((8, 8, 1), [("flatten",), ("conv", 4, 3)], ValueError, "put it before 'flatten'"),
-        ((8, 8, 1), [("conv", 4, 9)], ValueError, "does not fit"),
+        ((8, 8, 1), [("conv", 4, 9)], ValueError, "larger than the padded input"),
         ((8, 8, 1), [("conv", 4, 3, 1, "full")], ValueError, "'valid' or 'same'"),
         ((8, 8, 1), [("pool", 9)], ValueError, "does not fit"),
         ((8, 8, 1), [], ValueError, "empty"),

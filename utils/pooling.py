@@ -5,6 +5,8 @@ import numbers
 
 import numpy as np
 
+from utils.conv import output_size
+
 POOL_MODES = ("max", "avg")
 
 
@@ -107,12 +109,10 @@ LAYER_KINDS = ("conv", "pool", "flatten", "dense")
 
 
 def _conv_size(i, f, stride, padding):
-    """Spatial output size of a conv layer with Keras padding 'valid' or 'same'."""
+    """Spatial output size of a conv layer with Keras padding 'valid' (no padding) or 'same' (ceil(I / S))."""
     if padding == "same":
         return math.ceil(i / stride)
-    if f > i:
-        raise ValueError(f"a {f}x{f} kernel does not fit in a {i}x{i} input with padding='valid'")
-    return (i - f) // stride + 1
+    return output_size(i, f, padding=0, stride=stride)
 
 
 def _table_row(shape, spec):

@@ -1,0 +1,199 @@
+"""Figures and widgets for lessons 04-05: how padding, stride and pooling change the shape of a feature map."""
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from utils.conv import output_size
+from utils.pooling import POOL_MODES, _is_int, pool2d
+
+PAD_COLOR = "#d9d9d9"
+WINDOW_COLOR = "#1f77b4"
+DROP_COLOR = "#d62728"
+DONE_COLOR = "#c6dbef"
+
+
+def _int_at_least(value, name, minimum):
+    """Return ``value`` if it is an int >= ``minimum``, else raise a clear error."""
+    if not _is_int(value):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def conv_shape_report(i, f, p=0, s=1):
+    """Say what an I×I input, F×F kernel, padding P and stride S give: output size, fit, cells never covered."""
+    i, f = _int_at_least(i, "input size", 1), _int_at_least(f, "kernel size", 1)
+    p, s = _int_at_least(p, "padding", 0), _int_at_least(s, "stride", 1)
+    padded = i + 2 * p
+    formula = f"O = ⌊({i} − {f} + 2·{p}) / {s}⌋ + 1"
+    if f > padded:
+        return {"output": None, "fits": False, "dropped": 0, "padded": padded,
+                "message": f"❌ The {f}×{f} kernel is larger than the padded {padded}×{padded} input: no output. "
+                           "Use a smaller kernel or more padding."}
+    out = output_size(i, f, p, s)
+    dropped = (i - f + 2 * p) % s
+    if dropped:
+        message = (f"⚠️ {formula} = {out}, but ({i} − {f} + 2·{p}) / {s} = {(i - f + 2 * p) / s:.2f} is not a whole "
+                   f"number: the last {dropped} row(s) and column(s) are never covered and are dropped.")
+    else:
+        message = f"✅ {formula} = {out}: output {out}×{out}, every row and column is covered."
+    return {"output": out, "fits": not dropped, "dropped": dropped, "padded": padded, "message": message}
+
+
+def window_positions(i, f, p=0, s=1):
+    """Top-left corners (row, col) in the padded input of every kernel position, row by row."""
+    report = conv_shape_report(i, f, p, s)
+    if report["output"] is None:
+        return []
+    steps = [k * s for k in range(report["output"])]
+    return [(r, c) for r in steps for c in steps]
+
+
+def draw_grid(ax, values, pad=0, highlight=None, dropped=0, title=None, fmt="{:g}", numbers=True):
+    """Draw a 2-D array as a grid of numbered cells; grey padding ring, optional highlighted (row, col, h, w) window."""
+    values = np.asarray(values)
+    if values.ndim != 2:
+        raise ValueError(f"draw_grid expects a 2-D array, got shape {values.shape}")
+    _int_at_least(pad, "pad", 0)
+    _int_at_least(dropped, "dropped", 0)
+    n_rows, n_cols = values.shape
+    for r in range(n_rows):
+        for c in range(n_cols):
+            in_pad = r < pad or c < pad or r >= n_rows - pad or c >= n_cols - pad
+            ax.add_patch(Rectangle((c, r), 1, 1, facecolor=PAD_COLOR if in_pad else "white", edgecolor="0.4", lw=0.8))
+            if numbers:
+                ax.text(c + 0.5, r + 0.5, fmt.format(values[r, c]), ha="center", va="center",
+                        fontsize=max(6, 12 - max(n_rows, n_cols) // 3), color="0.35" if in_pad else "black")
+    if dropped:
+        for start, size in (((0, n_rows - dropped), (n_cols, dropped)), ((n_cols - dropped, 0), (dropped, n_rows))):
+            ax.add_patch(Rectangle(start, *size, facecolor="none", edgecolor=DROP_COLOR, hatch="//", lw=0))
+    if highlight is not None:
+        r, c, h, w = highlight
+        ax.add_patch(Rectangle((c, r), w, h, facecolor=WINDOW_COLOR, alpha=0.25, edgecolor="none"))
+        ax.add_patch(Rectangle((c, r), w, h, facecolor="none", edgecolor=WINDOW_COLOR, lw=3))
+    ax.set_xlim(-0.05, n_cols + 0.05)
+    ax.set_ylim(n_rows + 0.05, -0.05)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_conv_step(i, f, p=0, s=1, step=0):
+    """Padded input with the kernel at position ``step`` (left) and the output map filled up to that step (right)."""
+    report = conv_shape_report(i, f, p, s)
+    positions = window_positions(i, f, p, s)
+    n = report["padded"]
+    grid = np.zeros((n, n))
+    grid[p:p + i, p:p + i] = np.arange(1, i * i + 1).reshape(i, i)
+    fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(9, 4.6), gridspec_kw={"width_ratios": [n, max(n * 0.8, 3)]})
+    if not positions:
+        draw_grid(ax_in, grid, pad=p, title=f"input {i}×{i}, padding {p} → {n}×{n}", fmt="{:.0f}")
+        ax_in.add_patch(Rectangle((0, 0), f, f, facecolor="none", edgecolor=DROP_COLOR, lw=3, ls="--"))
+        ax_in.set_xlim(-0.05, max(n, f) + 0.05)
+        ax_in.set_ylim(max(n, f) + 0.05, -0.05)
+        ax_out.axis("off")
+        ax_out.text(0.5, 0.5, f"no output:\n{f}×{f} kernel > {n}×{n} input", ha="center", va="center",
+                    color=DROP_COLOR, fontsize=13, transform=ax_out.transAxes)
+        fig.tight_layout()
+        return fig
+    _int_at_least(step, "step", 0)
+    step = min(step, len(positions) - 1)
+    r, c = positions[step]
+    draw_grid(ax_in, grid, pad=p, highlight=(r, c, f, f), dropped=report["dropped"], fmt="{:.0f}",
+              title=f"input {i}×{i} + padding {p} = {n}×{n}; kernel {f}×{f}, stride {s}")
+    if report["dropped"]:
+        ax_in.text(n / 2, n + 0.3, "red hatching: never covered by the kernel (dropped)", ha="center", va="top",
+                   color=DROP_COLOR)
+        ax_in.set_ylim(n + 1.2, -0.05)
+    o = report["output"]
+    draw_grid(ax_out, np.zeros((o, o)), numbers=False, title=f"output {o}×{o}: position {step + 1} of {len(positions)}")
+    for k in range(step + 1):
+        rr, cc = divmod(k, o)
+        ax_out.add_patch(Rectangle((cc, rr), 1, 1, facecolor=DONE_COLOR, edgecolor="0.4", lw=0.8))
+    ax_out.add_patch(Rectangle((c // s, r // s), 1, 1, facecolor=WINDOW_COLOR, alpha=0.6, edgecolor=WINDOW_COLOR, lw=3))
+    fig.tight_layout()
+    return fig
+
+
+def explore_conv(input_size=5, kernel_size=3, padding=1, stride=1, step=0):
+    """Widget callback: print the shape report, draw the current kernel position and return the report."""
+    report = conv_shape_report(input_size, kernel_size, padding, stride)
+    print(report["message"])
+    fig = plot_conv_step(input_size, kernel_size, padding, stride, step)
+    plt.show()
+    plt.close(fig)
+    return report
+
+
+def conv_explorer():
+    """Sliders for input size, kernel size, padding, stride and kernel position; the position slider follows the output size."""
+    ui = widgets.interactive(
+        explore_conv,
+        input_size=widgets.IntSlider(5, 2, 12, description="input I"),
+        kernel_size=widgets.IntSlider(3, 1, 7, description="kernel F"),
+        padding=widgets.IntSlider(1, 0, 3, description="padding P"),
+        stride=widgets.IntSlider(1, 1, 4, description="stride S"),
+        step=widgets.IntSlider(0, 0, 24, description="position"),
+    )
+    shape_sliders, step_slider = ui.kwargs_widgets[:4], ui.kwargs_widgets[4]
+
+    def follow(_=None):
+        out = conv_shape_report(*(w.value for w in shape_sliders))["output"] or 1
+        step_slider.max = out * out - 1
+
+    for w in shape_sliders:
+        w.observe(follow, names="value")
+    follow()
+    return ui
+
+
+def _image(image):
+    """Check that ``image`` is an (H, W) or (H, W, 3) numeric array."""
+    if image is None:
+        raise TypeError("pass an image: a NumPy array of shape (H, W) or (H, W, 3)")
+    arr = np.asarray(image)
+    if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (1, 3)):
+        raise ValueError(f"expected an image of shape (H, W) or (H, W, 3), got {arr.shape}")
+    return arr
+
+
+def plot_pooling(image, size=2, stride=None, mode="max", cmap="gray"):
+    """Show an image and its pooled version at the same display size, with both shapes in the titles."""
+    arr = _image(image)
+    pooled = pool2d(arr, size=size, stride=stride, mode=mode)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4.3))
+    low, high = float(arr.min()), float(arr.max())
+    for ax, img, title in ((axes[0], arr, "input"), (axes[1], pooled, f"{mode} pool {size}×{size}, stride {stride or size}")):
+        show = img if img.ndim == 2 else np.clip(img / (255 if arr.dtype == np.uint8 else 1), 0, 1)
+        ax.imshow(show, cmap=cmap if img.ndim == 2 else None, extent=(0, arr.shape[1], arr.shape[0], 0),
+                  vmin=low if img.ndim == 2 else None, vmax=high if img.ndim == 2 else None)
+        ax.set_title(f"{title}\nshape {img.shape}")
+        ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def explore_pooling(size=2, stride=2, mode="max", image=None):
+    """Widget callback: draw the image and its pooled version; return the pooled shape."""
+    fig = plot_pooling(image, size=size, stride=stride, mode=mode)
+    shape = pool2d(_image(image), size=size, stride=stride, mode=mode).shape
+    plt.show()
+    plt.close(fig)
+    return shape
+
+
+def pooling_explorer(image):
+    """Sliders for pool size and stride and a max/avg switch over ``image``."""
+    _image(image)
+    return widgets.interactive(
+        explore_pooling,
+        size=widgets.IntSlider(2, 1, 8, description="pool size"),
+        stride=widgets.IntSlider(2, 1, 8, description="stride"),
+        mode=widgets.ToggleButtons(options=list(POOL_MODES), value="max", description="mode"),
+        image=widgets.fixed(image),
+    )
