@@ -16,7 +16,9 @@ from utils.shape_explorer import (  # noqa: E402
     explore_conv,
     explore_pooling,
     plot_conv_step,
+    plot_flatten,
     plot_pooling,
+    plot_pooling_grid,
     pooling_explorer,
     window_positions,
 )
@@ -141,3 +143,24 @@ def test_pooling_explorer_widget_updates():
     assert explore_pooling(2, 2, "max", image) == (16, 24)
     with pytest.raises(TypeError, match="pass an image"):
         pooling_explorer(None)
+
+
+def test_plot_pooling_grid_one_coloured_window_per_output_cell():
+    x = np.array([[1, 2, 5, 6], [3, 4, 7, 8], [0, 0, 1, 1], [0, 9, 1, 3]])
+    fig = plot_pooling_grid(x)
+    ax_in, ax_out = fig.axes
+    assert [t.get_text() for t in ax_out.texts] == ["4", "8", "9", "3"]
+    assert len(ax_in.patches) == 16 + 4
+    assert "→ 2×2" in ax_out.get_title()
+    with pytest.raises(ValueError, match="small 2-D array"):
+        plot_pooling_grid(np.zeros((20, 20)))
+
+
+def test_plot_flatten_shows_values_in_keras_order():
+    x = np.arange(12).reshape(2, 2, 3)
+    fig = plot_flatten(x)
+    vector_ax = fig.axes[-1]
+    assert [t.get_text() for t in vector_ax.texts] == [str(v) for v in range(12)]
+    assert "12 numbers" in vector_ax.get_title()
+    with pytest.raises(ValueError, match=r"small \(H, W, D\)"):
+        plot_flatten(np.zeros((4, 4)))

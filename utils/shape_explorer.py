@@ -197,3 +197,51 @@ def pooling_explorer(image):
         mode=widgets.ToggleButtons(options=list(POOL_MODES), value="max", description="mode"),
         image=widgets.fixed(image),
     )
+
+
+WINDOW_COLORS = plt.cm.tab10.colors
+
+
+def plot_pooling_grid(x, size=2, stride=None, mode="max"):
+    """A small 2-D array with each pooling window outlined in its own colour, and the pooled output beside it."""
+    arr = np.asarray(x)
+    if arr.ndim != 2 or arr.size > 144:
+        raise ValueError(f"plot_pooling_grid draws a small 2-D array (at most 12×12), got shape {arr.shape}")
+    pooled = pool2d(arr, size=size, stride=stride, mode=mode)
+    step = size if stride is None else stride
+    fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(8, 3.8),
+                                        gridspec_kw={"width_ratios": [arr.shape[1], max(pooled.shape[1], 2)]})
+    draw_grid(ax_in, arr, title=f"input {arr.shape[0]}×{arr.shape[1]}")
+    draw_grid(ax_out, pooled, fmt="{:.3g}", title=f"{mode} pool {size}×{size}, stride {step} → "
+                                                   f"{pooled.shape[0]}×{pooled.shape[1]}")
+    for k, (r, c) in enumerate((r, c) for r in range(pooled.shape[0]) for c in range(pooled.shape[1])):
+        color = WINDOW_COLORS[k % len(WINDOW_COLORS)]
+        inset = 0.06 * (k % 3)
+        ax_in.add_patch(Rectangle((c * step + inset, r * step + inset), size - 2 * inset, size - 2 * inset,
+                                  facecolor=color, alpha=0.18, edgecolor=color, lw=2.5))
+        ax_out.add_patch(Rectangle((c, r), 1, 1, facecolor=color, alpha=0.35, edgecolor=color, lw=2.5))
+    fig.tight_layout()
+    return fig
+
+
+def plot_flatten(x):
+    """A small (H, W, D) array drawn channel by channel, and the vector that flattening makes of it."""
+    arr = np.asarray(x)
+    if arr.ndim != 3 or arr.size > 48:
+        raise ValueError(f"plot_flatten draws a small (H, W, D) array (at most 48 values), got shape {arr.shape}")
+    h, w, d = arr.shape
+    fig = plt.figure(figsize=(max(8, arr.size * 0.45), 3.6))
+    grid = fig.add_gridspec(2, d, height_ratios=[h, 1.6])
+    for ch in range(d):
+        ax = fig.add_subplot(grid[0, ch])
+        draw_grid(ax, arr[:, :, ch], title=f"channel {ch}")
+        for r in range(h):
+            for c in range(w):
+                ax.add_patch(Rectangle((c, r), 1, 1, facecolor=WINDOW_COLORS[ch % 10], alpha=0.3))
+    ax = fig.add_subplot(grid[1, :])
+    flat = arr.reshape(1, -1)
+    draw_grid(ax, flat, title=f"flattened: a vector of {h}·{w}·{d} = {arr.size} numbers (row by row, channels fastest)")
+    for k in range(arr.size):
+        ax.add_patch(Rectangle((k, 0), 1, 1, facecolor=WINDOW_COLORS[(k % d) % 10], alpha=0.3))
+    fig.tight_layout()
+    return fig
