@@ -1,0 +1,123 @@
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from utils import evaluation as ev  # noqa: E402
+
+NAMES = ["chihuahua", "muffin"]
+
+
+def test_confusion_matrix_counts():
+    y_true = np.array([0, 0, 0, 1, 1, 2])
+    y_pred = np.array([0, 1, 0, 1, 1, 0])
+    cm = ev.confusion_matrix(y_true, y_pred, n_classes=3)
+    np.testing.assert_array_equal(cm, [[2, 1, 0], [0, 2, 0], [1, 0, 0]])
+    assert cm.sum() == 6
+
+
+def test_confusion_matrix_matches_a_loop():
+    rng = np.random.default_rng(0)
+    y_true, y_pred = rng.integers(0, 2, 200), rng.integers(0, 2, 200)
+    cm = ev.confusion_matrix(y_true, y_pred)
+    for i in range(2):
+        for j in range(2):
+            assert cm[i, j] == np.sum((y_true == i) & (y_pred == j))
+
+
+@pytest.mark.parametrize(
+    "y_true, y_pred, message",
+    [
+        ([0, 1], [0], "one prediction per image"),
+        ([[0, 1]], [[0, 1]], "1-D array"),
+        ([0.2, 0.8], [0, 1], "probs.argmax"),
+        ([0, 3], [0, 1], "n_classes is 2"),
+        ([], [], "non-empty"),
+    ],
+)
+def test_confusion_matrix_bad_input(y_true, y_pred, message):
+    with pytest.raises(ValueError, match=message):
+        ev.confusion_matrix(y_true, y_pred)
+
+
+def test_precision_recall_by_hand():
+    cm = np.array([[40, 10], [5, 45]])  # 40 chihuahuas found, 10 called muffin; 5 muffins called chihuahua
+    precision, recall = ev.precision_recall(cm)
+    np.testing.assert_allclose(precision, [40 / 45, 45 / 55])
+    np.testing.assert_allclose(recall, [40 / 50, 45 / 50])
+
+
+def test_precision_recall_without_predictions_of_a_class():
+    precision, recall = ev.precision_recall(np.array([[3, 0], [2, 0]]))
+    np.testing.assert_allclose(precision, [0.6, 0.0])
+    np.testing.assert_allclose(recall, [1.0, 0.0])
+    with pytest.raises(ValueError, match="square confusion matrix"):
+        ev.precision_recall(np.ones((2, 3)))
+
+
+def test_report_text():
+    text = ev.report(np.array([[40, 10], [5, 45]]), NAMES)
+    lines = text.splitlines()
+    assert lines[0].split() == ["class", "precision", "recall", "images"]
+    assert lines[1].split() == ["chihuahua", "0.89", "0.80", "50"]
+    assert lines[2].split() == ["muffin", "0.82", "0.90", "50"]
+    assert lines[3].split() == ["accuracy", "0.85", "100"]
+    with pytest.raises(ValueError, match="3 class names for a 2-class"):
+        ev.report(np.eye(2, dtype=int), ["a", "b", "c"])
+
+
+def test_plot_confusion_matrix():
+    fig = ev.plot_confusion_matrix(np.array([[40, 10], [5, 45]]), NAMES)
+    ax = fig.axes[0]
+    assert sorted(t.get_text() for t in ax.texts) == ["10", "40", "45", "5"]
+    assert ax.get_xlabel() == "prediction" and ax.get_ylabel() == "truth"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="2×2 matrix"):
+        ev.plot_confusion_matrix(np.eye(3), NAMES)
+
+
+def test_plot_history_from_dict_and_object():
+    h = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.8], "val_accuracy": [0.5, 0.7]}
+    fig = ev.plot_history(h)
+    assert [len(ax.lines) for ax in fig.axes] == [2, 2]
+    assert fig.axes[0].get_ylabel() == "loss" and fig.axes[1].get_xlabel() == "epoch"
+    plt.close(fig)
+
+    class History:
+        history = {"loss": [1.0, 0.4]}
+
+    fig = ev.plot_history(History())
+    assert [len(ax.lines) for ax in fig.axes] == [1, 0]
+    plt.close(fig)
+    with pytest.raises(ValueError, match="History that model.fit returns"):
+        ev.plot_history([1, 2])
+
+
+def test_most_confident_mistakes_order():
+    y_true = np.array([0, 0, 1, 1, 0])
+    probs = np.array([[0.9, 0.1], [0.2, 0.8], [0.99, 0.01], [0.4, 0.6], [0.45, 0.55]])
+    np.testing.assert_array_equal(ev.most_confident_mistakes(y_true, probs, k=5), [2, 1, 4])
+    np.testing.assert_array_equal(ev.most_confident_mistakes(y_true, probs, k=1), [2])
+    assert ev.most_confident_mistakes(np.array([0]), np.array([[1.0, 0.0]])).size == 0
+
+
+def test_most_confident_mistakes_bad_input():
+    with pytest.raises(ValueError, match=r"shape \(n_images, n_classes\)"):
+        ev.most_confident_mistakes([0, 1], np.ones((3, 2)) / 2)
+    with pytest.raises(ValueError, match="k must be a positive int"):
+        ev.most_confident_mistakes([0], [[0.5, 0.5]], k=0)
+
+
+def test_show_mistakes_titles():
+    images = np.zeros((3, 4, 4, 3), np.uint8)
+    y_true = np.array([0, 1, 1])
+    probs = np.array([[0.07, 0.93], [0.6, 0.4], [0.1, 0.9]])
+    fig = ev.show_mistakes(images, y_true, probs, NAMES, k=4)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles == ["93 % muffin\n(really chihuahua)", "60 % chihuahua\n(really muffin)"]
+    plt.close(fig)
+    fig = ev.show_mistakes(images[:1], [0], [[1.0, 0.0]], NAMES)
+    assert "No mistakes" in fig.axes[0].texts[0].get_text()
+    plt.close(fig)

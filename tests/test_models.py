@@ -1,0 +1,132 @@
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from utils.notebook import setup_keras  # noqa: E402
+
+keras = setup_keras(0)
+
+from utils import models  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    """A tiny CNN on 8×8 RGB images: fast to build and call."""
+    return models.build_cnn((8, 8, 3), filters=(2, 3), dense_units=4)
+
+
+def test_build_cnn_layers_and_parameter_counts(tiny):
+    names = [layer.name for layer in tiny.layers]
+    assert names == ["rescale", "conv1", "pool1", "conv2", "pool2", "max_pool", "dense", "output"]
+    # (F·F·C + 1)·K per conv layer, (N_in + 1)·N_out per dense layer, nothing for pooling
+    expected = (3 * 3 * 3 + 1) * 2 + (3 * 3 * 2 + 1) * 3 + (3 + 1) * 4 + (4 + 1) * 2
+    assert tiny.count_params() == expected
+    assert tiny.output_shape == (None, 2)
+
+
+def test_build_cnn_flatten_and_avg_heads():
+    flat = models.build_cnn((8, 8, 1), n_classes=3, filters=(2,), dense_units=4, pooling="flatten")
+    assert flat.get_layer("flatten").output.shape[1:] == (4 * 4 * 2,)
+    assert flat.count_params() == (9 * 1 + 1) * 2 + (32 + 1) * 4 + (4 + 1) * 3
+    avg = models.build_cnn((8, 8, 3), filters=(2,), dense_units=4, pooling="avg")
+    assert isinstance(avg.get_layer("avg_pool"), keras.layers.GlobalAveragePooling2D)
+
+
+def test_build_dense_baseline_counts():
+    model = models.build_dense_baseline((4, 4, 3), hidden=(5,))
+    assert [layer.name for layer in model.layers] == ["rescale", "flatten", "dense1", "output"]
+    assert model.count_params() == (48 + 1) * 5 + (5 + 1) * 2
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"input_shape": (8, 8)}, ValueError, "height, width, channels"),
+        ({"input_shape": (8, 8, 4)}, ValueError, "1 or 3 channels"),
+        ({"filters": ()}, ValueError, "non-empty"),
+        ({"filters": (16, 0)}, ValueError, "positive ints"),
+        ({"filters": 16}, TypeError, "sequence"),
+        ({"pooling": "mean"}, ValueError, "pooling must be one of"),
+        ({"n_classes": 1}, ValueError, "n_classes must be an int >= 2"),
+        ({"dense_units": 2.5}, ValueError, "dense_units"),
+    ],
+)
+def test_build_cnn_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        models.build_cnn(**kwargs)
+
+
+def test_dense_baseline_bad_hidden():
+    with pytest.raises(ValueError, match="hidden"):
+        models.build_dense_baseline(hidden=(0,))
+
+
+def test_predict_proba_single_image_and_batch(tiny):
+    rng = np.random.default_rng(0)
+    batch = rng.integers(0, 256, (5, 8, 8, 3), dtype=np.uint8)
+    probs = models.predict_proba(tiny, batch)
+    assert probs.shape == (5, 2)
+    np.testing.assert_allclose(probs.sum(axis=1), 1, atol=1e-5)
+    np.testing.assert_allclose(models.predict_proba(tiny, batch[2]), probs[2:3], atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "images, error, message",
+    [
+        (np.zeros((16, 16, 3)), ValueError, r"expects images of shape \(8, 8, 3\)"),
+        (np.zeros((2, 8, 8, 1)), ValueError, "resize them first"),
+        (np.array(["a"]), TypeError, "numeric array"),
+    ],
+)
+def test_predict_proba_bad_images(tiny, images, error, message):
+    with pytest.raises(error, match=message):
+        models.predict_proba(tiny, images)
+
+
+def test_input_size(tiny):
+    assert models.input_size(tiny) == (8, 8, 3)
+    with pytest.raises(ValueError, match="built image model"):
+        models.input_size(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]))
+
+
+def test_probability_sentence():
+    assert models.probability_sentence([0.93, 0.07], ["chihuahua", "muffin"]) == "93 % chihuahua"
+    assert models.probability_sentence(np.array([0.004, 0.996]), ("chihuahua", "muffin")) == "100 % muffin"
+    assert models.probability_sentence([0.2, 0.3, 0.5], ["a", "b", "c"]) == "50 % c"
+
+
+@pytest.mark.parametrize(
+    "probs, names, message",
+    [
+        ([0.5, 0.5], ["only"], "one per class"),
+        ([1.0], ["only"], "one per class"),
+        ([0.9, 0.3], ["a", "b"], "sum to 1"),
+        ([1.2, -0.2], ["a", "b"], "non-negative"),
+        ([np.nan, 1.0], ["a", "b"], "sum to 1"),
+    ],
+)
+def test_probability_sentence_bad_input(probs, names, message):
+    with pytest.raises(ValueError, match=message):
+        models.probability_sentence(probs, names)
+
+
+def test_save_and_load_round_trip(tiny, tmp_path):
+    x = np.random.default_rng(1).integers(0, 256, (3, 8, 8, 3)).astype("float32")
+    path = models.save_model(tiny, tmp_path / "sub" / "tiny.keras")
+    assert path.is_file()
+    loaded = models.load_model(path)
+    np.testing.assert_allclose(models.predict_proba(loaded, x), models.predict_proba(tiny, x), atol=1e-6)
+    assert [layer.name for layer in loaded.layers] == [layer.name for layer in tiny.layers]
+
+
+def test_save_and_load_errors(tiny, tmp_path):
+    with pytest.raises(ValueError, match="must end in '.keras'"):
+        models.save_model(tiny, tmp_path / "model.h5")
+    with pytest.raises(TypeError, match="keras.Model"):
+        models.save_model("not a model", tmp_path / "m.keras")
+    with pytest.raises(TypeError, match="str or pathlib.Path"):
+        models.load_model(42)
+    with pytest.raises(FileNotFoundError, match="no model file at 'missing.keras'"):
+        models.load_model(tmp_path / "missing.keras")

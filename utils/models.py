@@ -1,0 +1,159 @@
+"""Keras models of the course: builders, predictions as probabilities, saving and loading.
+
+Everything is written against ``keras.*`` only, so it runs on the TensorFlow, JAX or PyTorch backend.
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+POOLINGS = ("max", "avg", "flatten")
+
+
+def _positive_ints(values, name):
+    """Check that ``values`` is a non-empty sequence of positive ints and return it as a tuple."""
+    try:
+        values = tuple(values)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of positive ints, e.g. (16, 32, 64); got {values!r}") from None
+    if not values or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0 for v in values):
+        raise ValueError(f"{name} must be a non-empty sequence of positive ints, e.g. (16, 32, 64); got {values!r}")
+    return values
+
+
+def _image_shape(input_shape):
+    """Check an (H, W, C) input shape with C = 1 or 3."""
+    shape = _positive_ints(input_shape, "input_shape")
+    if len(shape) != 3 or shape[2] not in (1, 3):
+        raise ValueError(f"input_shape must be (height, width, channels) with 1 or 3 channels, got {input_shape!r}")
+    return shape
+
+
+def _n_classes(n_classes):
+    """Check the number of classes (at least two: one softmax output per class)."""
+    if not isinstance(n_classes, int) or isinstance(n_classes, bool) or n_classes < 2:
+        raise ValueError(f"n_classes must be an int >= 2 (one softmax output per class), got {n_classes!r}")
+    return n_classes
+
+
+def build_cnn(input_shape=(64, 64, 3), n_classes=2, filters=(16, 32, 64), dense_units=64, pooling="max",
+              kernel_size=3):
+    """The lesson's CNN: Rescaling, then per entry of ``filters`` a Conv2D+ReLU+MaxPooling block, then
+    global max/average pooling or Flatten, Dense+ReLU and a softmax output (uncompiled)."""
+    import keras
+    from keras import layers
+
+    shape = _image_shape(input_shape)
+    filters = _positive_ints(filters, "filters")
+    (dense_units,) = _positive_ints([dense_units], "dense_units")
+    (kernel_size,) = _positive_ints([kernel_size], "kernel_size")
+    if pooling not in POOLINGS:
+        raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
+    stack = [keras.Input(shape=shape), layers.Rescaling(1 / 255, name="rescale")]
+    for i, k in enumerate(filters, start=1):
+        stack += [layers.Conv2D(k, kernel_size, padding="same", activation="relu", name=f"conv{i}"),
+                  layers.MaxPooling2D(2, name=f"pool{i}")]
+    head = {"max": layers.GlobalMaxPooling2D, "avg": layers.GlobalAveragePooling2D, "flatten": layers.Flatten}
+    stack += [head[pooling](name=f"{pooling}_pool" if pooling != "flatten" else "flatten"),
+              layers.Dense(dense_units, activation="relu", name="dense"),
+              layers.Dense(_n_classes(n_classes), activation="softmax", name="output")]
+    return keras.Sequential(stack, name="cnn")
+
+
+def build_dense_baseline(input_shape=(64, 64, 3), n_classes=2, hidden=(128,)):
+    """A network without convolution: Rescaling, Flatten, Dense+ReLU layers of sizes ``hidden``, softmax output."""
+    import keras
+    from keras import layers
+
+    shape = _image_shape(input_shape)
+    hidden = _positive_ints(hidden, "hidden")
+    stack = [keras.Input(shape=shape), layers.Rescaling(1 / 255, name="rescale"), layers.Flatten(name="flatten")]
+    stack += [layers.Dense(units, activation="relu", name=f"dense{i}") for i, units in enumerate(hidden, start=1)]
+    stack.append(layers.Dense(_n_classes(n_classes), activation="softmax", name="output"))
+    return keras.Sequential(stack, name="dense_baseline")
+
+
+def input_size(model):
+    """The (height, width, channels) a model expects, read from its input layer."""
+    shape = getattr(model, "input_shape", None)
+    if shape is None or len(shape) != 4 or any(s is None for s in shape[1:]):
+        raise ValueError(f"expected a built image model with input shape (None, H, W, C), got {shape!r}")
+    return tuple(int(s) for s in shape[1:])
+
+
+def as_batch(images, model):
+    """Return ``images`` (one (H, W, C) image or a batch) as a float32 batch matching the model's input."""
+    x = np.asarray(images)
+    if x.dtype == object or not (np.issubdtype(x.dtype, np.number) or x.dtype == bool):
+        raise TypeError(f"images must be a numeric array, got dtype {x.dtype}")
+    expected = input_size(model)
+    if x.shape == expected:
+        x = x[None]
+    if x.ndim != 4 or x.shape[1:] != expected:
+        raise ValueError(f"the model expects images of shape {expected} (or a batch of them), got {x.shape}; "
+                         "resize them first, e.g. with utils.folders.load_image(path, size)")
+    return x.astype("float32")
+
+
+def predict_proba(model, images, batch_size=64):
+    """Class probabilities, shape (n, n_classes), for one image or a batch of raw 0–255 images."""
+    x = as_batch(images, model)
+    probs = np.asarray(model.predict(x, batch_size=batch_size, verbose=0), dtype="float64")
+    if probs.ndim != 2:
+        raise ValueError(f"expected the model to output (n, n_classes) probabilities, got shape {probs.shape}")
+    return probs
+
+
+def probability_sentence(probs, class_names):
+    """Say a prediction in words, e.g. ``'93 % chihuahua'``: the most likely class and its rounded percentage."""
+    p = np.asarray(probs, dtype="float64").ravel()
+    names = list(class_names)
+    if p.size != len(names) or p.size < 2:
+        raise ValueError(f"got {p.size} probabilities for {len(names)} class names: give one per class (at least 2)")
+    if not np.all(np.isfinite(p)) or p.min() < 0 or abs(p.sum() - 1) > 1e-3:
+        raise ValueError(f"probabilities must be non-negative and sum to 1, got {np.round(p, 3).tolist()}")
+    best = int(np.argmax(p))
+    return f"{round(100 * p[best])} % {names[best]}"
+
+
+def _keras_path(path):
+    """Check a model file path ends in .keras (the native format) and return it as a Path."""
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a str or pathlib.Path, got {type(path).__name__}")
+    path = Path(path)
+    if path.suffix != ".keras":
+        raise ValueError(f"save models in the native Keras format: the file name must end in '.keras', got '{path.name}'")
+    return path
+
+
+def save_model(model, path):
+    """Save ``model`` in the native ``.keras`` format (creating the folder) and return the path."""
+    import keras
+
+    path = _keras_path(path)
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"expected a keras.Model to save, got {type(model).__name__}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model.save(path)
+    return path
+
+
+def load_model(path):
+    """Load a ``.keras`` model file with ``safe_mode=True`` (no arbitrary code from the file runs)."""
+    import keras
+
+    path = _keras_path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no model file at '{path.name}': save one first with save_model(model, path)")
+    return keras.models.load_model(path, safe_mode=True)
+
+
+def classify_image(model, path, class_names):
+    """Read an image file of any size (grayscale, RGB or RGBA), fit it to the model and return
+    ``(probabilities, sentence)``, e.g. ``(array([0.93, 0.07]), '93 % chihuahua')``."""
+    from utils.folders import load_image
+
+    height, width, _ = input_size(model)
+    image = load_image(path, (height, width))
+    probs = predict_proba(model, image)[0]
+    return probs, probability_sentence(probs, class_names)
