@@ -5,6 +5,7 @@
 """
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -18,7 +19,7 @@ import numpy as np
 
 from utils.paths import DATA_DIR
 
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "1.2"
 CLASS_NAMES = ("chihuahua", "muffin")
 SPLITS = ("train", "test")
 DEFAULT_DIR = DATA_DIR / "muffin_chihuahua"
@@ -58,12 +59,20 @@ def _mix(a, b, t):
 
 def _pt(s, x, y):
     """Canvas pixel of a point in unit coordinates (with 4 bits of sub-pixel precision)."""
-    return int(round(x * s * 16)), int(round(y * s * 16))
+    return int(x * s * 16 + 0.5), int(y * s * 16 + 0.5)
 
 
 def _len(s, r):
     """Canvas length (sub-pixel units) of a unit length."""
-    return max(1, int(round(r * s * 16)))
+    return max(1, int(r * s * 16 + 0.5))
+
+
+@functools.lru_cache(maxsize=8)
+def _grid(s):
+    """Pixel-centre coordinates (yy, xx) in [-0.5, 0.5) for an s x s canvas (cached, read-only)."""
+    yy, xx = np.mgrid[0:s, 0:s].astype(np.float32) / s - 0.5
+    yy.flags.writeable = xx.flags.writeable = False
+    return yy, xx
 
 
 def _circle(img, s, x, y, r, colour, thickness=-1):
@@ -108,7 +117,8 @@ def _background(rng, s):
     c1 = np.array(_jitter(rng, BACKGROUND_COLOURS[rng.integers(len(BACKGROUND_COLOURS))], 10), np.float32)
     c2 = np.array(_jitter(rng, BACKGROUND_COLOURS[rng.integers(len(BACKGROUND_COLOURS))], 10), np.float32)
     kind = rng.integers(5)
-    yy, xx = np.mgrid[0:s, 0:s].astype(np.float32) / s
+    yy, xx = _grid(s)
+    yy, xx = yy + 0.5, xx + 0.5
     if kind == 0:  # smooth gradient
         a = rng.uniform(0, 2 * np.pi)
         t = np.clip(0.5 + (np.cos(a) * (xx - 0.5) + np.sin(a) * (yy - 0.5)), 0, 1)
@@ -129,35 +139,36 @@ def _background(rng, s):
     else:  # knitted blanket: fine noise
         fine = rng.uniform(0, 1, (s // 4, s // 4)).astype(np.float32)
         t = cv2.resize(fine, (s, s), interpolation=cv2.INTER_LINEAR) * 0.6 + 0.2
-    return c1 + (c2 - c1) * t[..., None]
+    return c1 + (c2 - c1) * t.astype(np.float32)[..., None]
 
 
 def _compose(rng, layer, mask, size, shadow=True):
     """Pose the object (scale, rotation, shift, mirror), put it on a background, add light, blur and noise."""
     s = layer.shape[0]
-    if rng.uniform() < 0.5:
-        layer, mask = layer[:, ::-1], mask[:, ::-1]
+    mirror = rng.uniform() < 0.5
     angle = rng.uniform(-25, 25)
     scale = rng.uniform(0.62, 1.0)
     shift = rng.uniform(-0.16, 0.16, 2) * s
     m = cv2.getRotationMatrix2D((s / 2, s / 2), angle, scale)
+    if mirror:  # x -> s - x before rotating
+        m = m @ np.array([[-1, 0, s], [0, 1, 0], [0, 0, 1]], np.float64)
     m[:, 2] += shift
-    layer = cv2.warpAffine(np.ascontiguousarray(layer), m, (s, s), flags=cv2.INTER_LINEAR,
-                           borderMode=cv2.BORDER_REFLECT)
-    alpha = cv2.warpAffine(np.ascontiguousarray(mask), m, (s, s), flags=cv2.INTER_LINEAR)[..., None]
+    layer = cv2.warpAffine(layer, m, (s, s), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    alpha = cv2.warpAffine(mask, m, (s, s), flags=cv2.INTER_LINEAR)[..., None]
     img = _background(rng, s)
     if shadow:
-        sh = cv2.GaussianBlur(alpha[..., 0], (0, 0), s * 0.04)
         off = int(s * 0.03)
-        sh = np.roll(np.roll(sh, off, 0), off // 2, 1)
+        soft, sh = _soft(alpha[..., 0], s * 0.04), np.zeros((s, s), np.float32)
+        sh[off:, off // 2:] = soft[:-off, :s - off // 2]  # shadow falls down and to the right
         img *= (1 - 0.35 * sh)[..., None]
-    img = img * (1 - alpha) + layer * alpha
+    img += (layer - img) * alpha
     # light: a tilted brightness plane and a global exposure / contrast change
-    yy, xx = np.mgrid[0:s, 0:s].astype(np.float32) / s - 0.5
-    a = rng.uniform(0, 2 * np.pi)
-    light = 1 + rng.uniform(0, 0.35) * (np.cos(a) * xx + np.sin(a) * yy)
-    img = (img * light[..., None] - 128) * rng.uniform(0.75, 1.15) + 128 + rng.uniform(-25, 25)
-    img = cv2.resize(np.clip(img, 0, 255).astype(np.float32), (size, size), interpolation=cv2.INTER_AREA)
+    img = cv2.resize(img.astype(np.float32), (size, size), interpolation=cv2.INTER_AREA)
+    yy, xx = _grid(size)
+    a, contrast = rng.uniform(0, 2 * np.pi), rng.uniform(0.75, 1.15)
+    light = contrast * (1 + rng.uniform(0, 0.35) * (np.cos(a) * xx + np.sin(a) * yy))
+    img = img * light[..., None] + (128 * (1 - contrast) + rng.uniform(-25, 25))
+    np.clip(img, 0, 255, out=img)
     sigma = rng.uniform(0, 1.0) * size / 64
     if sigma > 0.3:
         img = cv2.GaussianBlur(img, (0, 0), sigma)
@@ -165,11 +176,17 @@ def _compose(rng, layer, mask, size, shadow=True):
     return np.clip(img + 0.5, 0, 255).astype(np.uint8)
 
 
+def _soft(mask, sigma):
+    """A wide Gaussian blur of a mask, done at a quarter of the resolution (cheap)."""
+    s = mask.shape[0]
+    small = cv2.resize(mask, (s // 4, s // 4), interpolation=cv2.INTER_AREA)
+    return cv2.resize(cv2.GaussianBlur(small, (0, 0), sigma / 4), (s, s), interpolation=cv2.INTER_LINEAR)
+
+
 def _shade(layer, mask, rng, s):
     """Round the object with light: brighter in the middle and top, darker at its rim."""
-    soft = cv2.GaussianBlur(mask, (0, 0), s * 0.06)
-    yy = np.linspace(-0.5, 0.5, s, dtype=np.float32)[:, None]
-    shade = 0.72 + 0.38 * soft - rng.uniform(0.05, 0.25) * yy
+    yy = _grid(s)[0][:, :1]
+    shade = 0.72 + 0.38 * _soft(mask, s * 0.06) - np.float32(rng.uniform(0.05, 0.25)) * yy
     return layer * shade[..., None]
 
 
@@ -293,18 +310,24 @@ def _chihuahua_curled(rng, s):
     pts = [(bx + side * rx * np.cos(t), by + ry * 0.9 * np.sin(t)) for t in np.linspace(-0.2, 1.6, 8)]
     for p, q in zip(pts, pts[1:]):
         _line(img, s, p, q, _mix(main, (0, 0, 0), 0.25), 0.035)
-    # head resting on the front, ears folded back flat against it
-    hx, hy, hr = bx - side * rx * 0.25, by + ry * 0.05, rng.uniform(0.15, 0.18)
+    # fluffy outline
+    for t in np.linspace(0, 2 * np.pi, 28, endpoint=False):
+        p = (bx + np.cos(t) * rx * 0.97, by + np.sin(t) * ry * 0.97)
+        q = (bx + np.cos(t + 0.08) * rx * 1.05, by + np.sin(t + 0.08) * ry * 1.05)
+        _line(img, s, p, q, main, 0.012)
+        _line(mask, s, p, q, 255, 0.012)
+    # head resting on the front, the big ears folded back flat against it
+    hx, hy, hr = bx - side * rx * 0.25, by + ry * 0.05, rng.uniform(0.16, 0.2)
     for e in (-1, 1):
-        _ellipse(img, s, hx + e * hr * 0.75, hy - hr * 0.75, hr * 0.45, hr * 0.18, _mix(main, (0, 0, 0), 0.15),
-                 angle=e * 30)
+        _ellipse(img, s, hx + e * hr * 0.8, hy - hr * 0.7, hr * 0.6, hr * 0.2, _mix(main, (0, 0, 0), 0.22),
+                 angle=e * 25)
     _circle(img, s, hx, hy, hr, main)
     _ellipse(img, s, hx, hy + hr * 0.5, hr * 0.45, hr * 0.38, light)
     if points != main:
         for e in (-1, 1):
             _circle(img, s, hx + e * hr * 0.42, hy - hr * 0.3, hr * 0.1, points)
-    er = hr * rng.uniform(0.2, 0.28)
-    closed = rng.uniform() < 0.4
+    er = hr * rng.uniform(0.22, 0.3)
+    closed = rng.uniform() < 0.3
     for e in (-1, 1):
         _eye(img, s, rng, hx + e * hr * 0.45, hy + hr * 0.05, er, dark, (0.3, -0.7), closed=closed,
              lid=_mix(main, (0, 0, 0), 0.4))
@@ -565,27 +588,58 @@ class _Progress:
         sys.stderr.flush()
 
 
-def _write_split(tmp, split, n, size, seed, progress, done):
-    """Write one split's PNG files; returns {relative name: sha256}."""
-    files = {}
-    for label, cls in enumerate(CLASS_NAMES):
-        folder = tmp / split / cls
-        folder.mkdir(parents=True)
-        for i in range(n // 2):
-            img = _draw_one(label, i, split, size, seed)
-            ok, buf = cv2.imencode(".png", cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
-            if not ok:
-                raise RuntimeError(f"OpenCV could not encode image {cls}_{i:05d}.png")
-            data = buf.tobytes()
-            name = f"{split}/{cls}/{cls}_{i:05d}.png"
-            (tmp / name).write_bytes(data)
-            files[name] = hashlib.sha256(data).hexdigest()
-            done[0] += 1
-            progress.update(done[0])
+def _write_chunk(tmp, split, label, start, stop, size, seed):
+    """Draw and write images ``start..stop-1`` of one class and split as PNG; returns {relative name: sha256}."""
+    cls, files = CLASS_NAMES[label], {}
+    for i in range(start, stop):
+        img = _draw_one(label, i, split, size, seed)
+        ok, buf = cv2.imencode(".png", cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+        if not ok:
+            raise RuntimeError(f"OpenCV could not encode image {cls}_{i:05d}.png")
+        data = buf.tobytes()
+        name = f"{split}/{cls}/{cls}_{i:05d}.png"
+        (Path(tmp) / name).write_bytes(data)
+        files[name] = hashlib.sha256(data).hexdigest()
     return files
 
 
-def generate(out_dir=DEFAULT_DIR, n_train=2000, n_test=500, size=64, seed=0, progress=True, force=False):
+def _chunks(n_train, n_test, step=50):
+    """Work items (split, label, start, stop) covering every image of both splits."""
+    return [(split, label, a, min(a + step, n // 2))
+            for split, n in zip(SPLITS, (n_train, n_test)) for label in range(len(CLASS_NAMES))
+            for a in range(0, n // 2, step)]
+
+
+def _write_all(tmp, n_train, n_test, size, seed, bar, workers):
+    """Write every image, in ``workers`` processes when more than one; returns {relative name: sha256}."""
+    for split in SPLITS:
+        for cls in CLASS_NAMES:
+            (tmp / split / cls).mkdir(parents=True)
+    jobs, files, done = _chunks(n_train, n_test), {}, 0
+    if workers > 1:
+        import concurrent.futures as cf
+        import multiprocessing as mp
+
+        with cf.ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
+            futures = [pool.submit(_write_chunk, str(tmp), *job, size, seed) for job in jobs]
+            for fut in cf.as_completed(futures):
+                files.update(fut.result())
+                done += len(files) - done
+                bar.update(done)
+        return files
+    for job in jobs:
+        files.update(_write_chunk(tmp, *job, size, seed))
+        bar.update(len(files))
+    return files
+
+
+def _default_workers(total):
+    """Two processes for big sets on multi-core machines (starting one costs about a second), else one."""
+    return min(2, os.cpu_count() or 1) if total >= 400 else 1
+
+
+def generate(out_dir=DEFAULT_DIR, n_train=2000, n_test=500, size=64, seed=0, progress=True, force=False,
+             workers=None):
     """Write the data set as PNG files (train/ and test/, one folder per class) plus manifest.json; return its path.
 
     Does nothing when ``out_dir`` already holds a set with the same settings (unless ``force``). Files are
@@ -594,18 +648,18 @@ def generate(out_dir=DEFAULT_DIR, n_train=2000, n_test=500, size=64, seed=0, pro
     out_dir = _check_out_dir(out_dir)
     _check_counts(n_train, n_test)
     size, seed = _check_size(size), _check_int("seed", seed, 0)
+    workers = _default_workers(n_train + n_test) if workers is None else _check_int("workers", workers, 1, 64)
     settings = _settings(n_train, n_test, size, seed)
     if not force and _is_current(out_dir, settings):
         return out_dir
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_dir.parent / f"{out_dir.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
-    bar, done = _Progress(n_train + n_test, bool(progress), out_dir.name), [0]
+    bar = _Progress(n_train + n_test, bool(progress), out_dir.name)
     try:
-        files = {}
-        for split, n in zip(SPLITS, (n_train, n_test)):
-            files.update(_write_split(tmp, split, n, size, seed, bar, done))
-        digest = hashlib.sha256("".join(f"{k} {v}\n" for k, v in sorted(files.items())).encode()).hexdigest()
+        files = _write_all(tmp, n_train, n_test, size, seed, bar, workers)
+        files = dict(sorted(files.items()))
+        digest = hashlib.sha256("".join(f"{k} {v}\n" for k, v in files.items()).encode()).hexdigest()
         manifest = {**settings, "classes": list(CLASS_NAMES), "digest": digest, "files": files}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         _swap_into_place(tmp, out_dir, settings, force)
@@ -629,9 +683,9 @@ def _swap_into_place(tmp, out_dir, settings, force):
     shutil.rmtree(old, ignore_errors=True)
 
 
-def ensure_dataset(out_dir=DEFAULT_DIR, n_train=2000, n_test=500, size=64, seed=0, progress=True):
+def ensure_dataset(out_dir=DEFAULT_DIR, n_train=2000, n_test=500, size=64, seed=0, progress=True, workers=None):
     """Return the data set folder, generating it first only if it is missing or made with other settings."""
-    return generate(out_dir, n_train, n_test, size, seed, progress, force=False)
+    return generate(out_dir, n_train, n_test, size, seed, progress, force=False, workers=workers)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -694,11 +748,12 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0, help="random seed, >= 0 (default 0)")
     parser.add_argument("--force", action="store_true", help="regenerate even if the folder is up to date")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--workers", type=int, default=None, help="processes to draw with (default: 2 for big sets)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
         before = read_manifest(args.out)
-        out = generate(args.out, args.train, args.test, args.size, args.seed, not args.quiet, args.force)
+        out = generate(args.out, args.train, args.test, args.size, args.seed, not args.quiet, args.force, args.workers)
     except (ValueError, TypeError, OSError) as err:
         parser.error(str(err))
     manifest = read_manifest(out)
