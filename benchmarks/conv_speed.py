@@ -32,6 +32,11 @@ def timings(func, repeats):
     return float(np.median(times)), float(np.min(times))
 
 
+def median_time(func, repeats):
+    """Median wall-clock seconds of ``repeats`` calls of ``func()`` (benchmarks/run.py uses it)."""
+    return timings(func, repeats)[0]
+
+
 def numpy_floor(image, kernel):
     """The least a NumPy sum of shifted slices can cost: 2*F*F - 1 whole-array passes, no allocation, no padding."""
     out, tmp = np.empty_like(image), np.empty_like(image)
