@@ -56,20 +56,24 @@ def test_class_score_is_the_logit_behind_the_softmax(tiny):
 
 def test_grad_cam_weights_match_finite_differences(tiny):
     img = image(3)
-    features, score = explain.class_score_function(tiny, "conv2", class_index=0)
-    a = ops.convert_to_numpy(features(img[None])).astype("float64")
-    f = lambda arr: float(ops.convert_to_numpy(score(arr.astype("float32"))))  # noqa: E731
-    eps, grads = 1e-2, np.zeros_like(a)
-    for idx in np.ndindex(a.shape):
-        up, down = a.copy(), a.copy()
-        up[idx] += eps
-        down[idx] -= eps
-        grads[idx] = (f(up) - f(down)) / (2 * eps)
-    cam = np.maximum((grads.mean(axis=(1, 2), keepdims=True) * a).sum(axis=-1)[0], 0)
-    expected = cam / cam.max() if cam.max() > 0 else cam
-    got = explain.grad_cam(tiny, img, class_index=0, layer_name="conv2")
-    assert got.shape == (4, 4) and got.max() > 0
-    np.testing.assert_allclose(got, expected, atol=2e-3)
+    peaks = []
+    for class_index in (0, 1):
+        features, score = explain.class_score_function(tiny, "conv2", class_index=class_index)
+        a = ops.convert_to_numpy(features(img[None])).astype("float64")
+        f = lambda arr: float(ops.convert_to_numpy(score(arr.astype("float32"))))  # noqa: E731
+        eps, grads = 1e-2, np.zeros_like(a)
+        for idx in np.ndindex(a.shape):
+            up, down = a.copy(), a.copy()
+            up[idx] += eps
+            down[idx] -= eps
+            grads[idx] = (f(up) - f(down)) / (2 * eps)
+        cam = np.maximum((grads.mean(axis=(1, 2), keepdims=True) * a).sum(axis=-1)[0], 0)
+        expected = cam / cam.max() if cam.max() > 0 else cam
+        got = explain.grad_cam(tiny, img, class_index=class_index, layer_name="conv2")
+        assert got.shape == (4, 4)
+        np.testing.assert_allclose(got, expected, atol=2e-3)
+        peaks.append(got.max())
+    assert max(peaks) == 1.0  # at least one class has evidence somewhere: the comparison is not all zeros
 
 
 def test_grad_cam_points_at_the_evidence(red_detector):
