@@ -688,6 +688,30 @@ def ensure_dataset(out_dir=DEFAULT_DIR, n_train=2000, n_test=500, size=64, seed=
     return generate(out_dir, n_train, n_test, size, seed, progress, force=False, workers=workers)
 
 
+DATASET_ENV = "MUFFIN_DATASET"
+
+
+def dataset_dir(source=None, progress=False):
+    """The folder the lessons train on: the generated set, or real photos in the Kaggle layout.
+
+    ``source`` (default: the environment variable MUFFIN_DATASET, else "synthetic") is "synthetic" or the path
+    of a folder holding train/ and test/ with one subfolder per class, e.g. the downloaded Kaggle set.
+    """
+    source = os.environ.get(DATASET_ENV, "synthetic") if source is None else source
+    if not isinstance(source, (str, os.PathLike)):
+        raise TypeError(f"source must be 'synthetic' or a folder path, got {type(source).__name__}")
+    if str(source).strip().lower() in ("", "synthetic"):
+        return ensure_dataset(progress=progress)
+    root = Path(source).expanduser()
+    if not root.is_dir():
+        raise FileNotFoundError(f"{DATASET_ENV} / source points at {root.name!r}, which is not a folder: give the "
+                                "folder that holds train/ and test/ (see data/README.md), or 'synthetic'")
+    missing = [s for s in SPLITS if not (root / s).is_dir()]
+    if missing:
+        raise ValueError(f"{root.name!r} has no {' or '.join(m + '/' for m in missing)} folder: the lessons expect "
+                         "train/ and test/, each with one subfolder per class (chihuahua/, muffin/)")
+    return root
+
 # ----------------------------------------------------------------------------------------------------------
 # the meme's gallery
 # ----------------------------------------------------------------------------------------------------------
