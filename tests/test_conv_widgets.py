@@ -1,0 +1,163 @@
+"""Figures and widgets of the convolution lessons: the numbers they show, their widgets' callbacks, clear errors."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from utils.conv import correlate2d  # noqa: E402
+from utils.conv_widgets import (  # noqa: E402
+    KERNELS,
+    apply_kernel_view,
+    conv1d_stepper,
+    kernel_editor,
+    plot_conv1d_step,
+    plot_correlate2d_step,
+    plot_feature_map,
+    plot_matrix,
+    show_feature_maps,
+)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def texts(fig):
+    """Every title and text drawn in a figure, joined."""
+    parts = [fig._suptitle.get_text()] if fig._suptitle else []
+    for ax in fig.axes:
+        parts.append(ax.get_title())
+        parts += [t.get_text() for t in ax.texts]
+    return " | ".join(parts)
+
+
+def test_presets_are_3x3_and_sensible():
+    assert all(k.shape == (3, 3) for k in KERNELS.values())
+    for blur in ("box blur", "Gaussian blur", "identity", "sharpen"):
+        assert KERNELS[blur].sum() == pytest.approx(1.0)  # keeps brightness
+    for edge in ("vertical edges", "horizontal edges", "Sobel x", "Sobel y", "Laplacian (outline)"):
+        assert KERNELS[edge].sum() == pytest.approx(0.0)  # flat regions give 0
+    np.testing.assert_array_equal(KERNELS["Sobel y"], KERNELS["Sobel x"].T)
+
+
+@pytest.mark.parametrize("shift", [0, 2, 6])
+def test_conv1d_step_titles_show_the_output_value(shift):
+    x, k = [1, 2, 3, 4, 5], [1, 0, -1]
+    expected = np.convolve(x, k)[shift]
+    fig = plot_conv1d_step(x, k, shift)
+    assert len(fig.axes) == 3
+    title = fig.axes[2].get_title()
+    assert title.startswith(f"y[{shift}] = ") and title.endswith(f"= {expected:g}")
+
+
+def test_conv1d_step_draws_flipped_kernel():
+    fig = plot_conv1d_step([0, 0, 0, 0], [1, 2, 3], 3)
+    kernel_bars = fig.axes[1].containers[0]
+    # the flipped kernel at n = 3 puts k[0] at index 3 and k[2] at index 1
+    heights = {round(b.get_x() + b.get_width() / 2): b.get_height() for b in kernel_bars}
+    assert heights == {3: 1.0, 2: 2.0, 1: 3.0}
+
+
+@pytest.mark.parametrize("x, k, shift, match", [
+    ([1, 2], [1], 2, "shift must be an int from 0 to 1"),
+    ([1, 2], [1], -1, "shift must be"),
+    ([1, 2], [1], 0.5, "shift must be"),
+    ([], [1], 0, "x must be a non-empty 1D"),
+    ([1, 2], [[1]], 0, "k must be a non-empty 1D"),
+    (None, [1], 0, "x must be"),
+])
+def test_conv1d_step_errors(x, k, shift, match):
+    with pytest.raises(ValueError, match=match):
+        plot_conv1d_step(x, k, shift)
+
+
+def test_conv1d_stepper_moves_through_the_steps():
+    ui = conv1d_stepper([1, 2, 3], [1, 1])
+    slider = next(w for w in ui.kwargs_widgets if w.description == "step n")
+    assert (slider.min, slider.max) == (0, 3)
+    slider.value = 2
+    ui.update()
+    assert "y[2] = 2·1 + 3·1 = 5" in texts(ui.result)
+
+
+def test_plot_matrix_writes_every_number_and_highlights():
+    ax = plot_matrix([[1, 2], [3, 4]], title="m", highlight=(0, 0, 1, 2))
+    assert [t.get_text() for t in ax.texts] == ["1", "2", "3", "4"]
+    assert len(ax.patches) == 1 and ax.get_title() == "m"
+    with pytest.raises(ValueError, match="2D matrix"):
+        plot_matrix([1, 2, 3])
+
+
+def test_correlate2d_step_explains_one_output():
+    image = np.arange(16).reshape(4, 4)
+    kernel = np.array([[1, 0], [0, -1]])
+    fig = plot_correlate2d_step(image, kernel, 1, 2)
+    assert "output[1, 2] = 6·1 + 11·-1 = -5" in texts(fig)
+    with pytest.raises(ValueError, match="inside the 3x3 output"):
+        plot_correlate2d_step(image, kernel, 3, 0)
+
+
+def test_feature_map_colour_scale_is_symmetric_with_colourbar():
+    fmap = np.array([[-1.0, 0.5], [2.0, 0.0]])
+    ax = plot_feature_map(fmap, title="f")
+    image = ax.images[0]
+    assert image.get_clim() == (-2.0, 2.0) and image.get_cmap().name == "RdBu_r"
+    assert len(ax.figure.axes) == 2  # the map and its colour bar
+    positive = plot_feature_map(np.array([[0.0, 0.5], [2.0, 1.0]])).images[0]
+    assert positive.get_cmap().name == "gray" and positive.get_clim() == (0.0, 2.0)
+
+
+def test_show_feature_maps_grid():
+    image = np.random.default_rng(0).random((20, 20))
+    fig = show_feature_maps(image, {"Sobel x": KERNELS["Sobel x"], "blur": KERNELS["box blur"]}, ncols=3)
+    assert "Sobel x" in texts(fig) and "blur" in texts(fig)
+    np.testing.assert_allclose(fig.axes[1].images[0].get_array(), correlate2d(image, KERNELS["Sobel x"]))
+    with pytest.raises(ValueError, match="non-empty dict"):
+        show_feature_maps(image, {})
+
+
+@pytest.mark.parametrize("image, match", [
+    (np.ones((4, 4, 3)), "2D grayscale"),
+    (np.array([["a"]]), "2D grayscale"),
+])
+def test_grayscale_needed(image, match):
+    with pytest.raises(ValueError, match=match):
+        apply_kernel_view(image, KERNELS["identity"])
+
+
+def test_none_image_raises_type_error():
+    with pytest.raises(TypeError, match="image is None"):
+        apply_kernel_view(None, KERNELS["identity"])
+
+
+def test_apply_kernel_view_shows_the_feature_map():
+    image = np.random.default_rng(1).random((16, 16))
+    fig = apply_kernel_view(image, KERNELS["sharpen"])
+    np.testing.assert_allclose(fig.axes[2].images[0].get_array(), correlate2d(image, KERNELS["sharpen"]))
+    same = apply_kernel_view(image, KERNELS["sharpen"], padding="same")
+    assert same.axes[2].images[0].get_array().shape == (16, 16)
+    assert [t.get_text() for t in fig.axes[1].texts][4] == "5"
+
+
+def test_kernel_editor_presets_and_edits():
+    image = np.random.default_rng(2).random((12, 12))
+    editor = kernel_editor(image)
+    np.testing.assert_array_equal(editor.kernel(), KERNELS["Sobel x"])
+    np.testing.assert_array_equal(editor.last_kernel, KERNELS["Sobel x"])
+    editor.menu.value = "box blur"
+    np.testing.assert_allclose(editor.kernel(), np.full((3, 3), round(1 / 9, 4)))
+    np.testing.assert_allclose(editor.last_kernel, editor.kernel())
+    editor.cells[4].value = 2.0
+    assert editor.last_kernel[1, 1] == 2.0 and editor.kernel()[1, 1] == 2.0
+
+
+def test_kernel_editor_errors():
+    with pytest.raises(ValueError, match="not one of"):
+        kernel_editor(np.ones((5, 5)), initial="nope")
+    with pytest.raises(ValueError, match="3x3 kernels"):
+        kernel_editor(np.ones((5, 5)), presets={"big": np.ones((5, 5))}, initial="big")
