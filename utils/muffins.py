@@ -157,9 +157,9 @@ def _compose(rng, layer, mask, size, shadow=True):
     alpha = cv2.warpAffine(mask, m, (s, s), flags=cv2.INTER_LINEAR)[..., None]
     img = _background(rng, s)
     if shadow:
-        off = int(s * 0.03)
+        dy, dx = max(1, int(s * 0.03)), max(1, int(s * 0.015))
         soft, sh = _soft(alpha[..., 0], s * 0.04), np.zeros((s, s), np.float32)
-        sh[off:, off // 2:] = soft[:-off, :s - off // 2]  # shadow falls down and to the right
+        sh[dy:, dx:] = soft[:-dy, :-dx]  # the shadow falls down and to the right
         img *= (1 - 0.35 * sh)[..., None]
     img += (layer - img) * alpha
     # light: a tilted brightness plane and a global exposure / contrast change
