@@ -12,6 +12,8 @@ from utils.conv_widgets import (  # noqa: E402
     KERNELS,
     apply_kernel_view,
     conv1d_stepper,
+    correlate2d_explorer,
+    plot_conv1d_overview,
     kernel_editor,
     plot_conv1d_step,
     plot_correlate2d_step,
@@ -161,3 +163,27 @@ def test_kernel_editor_errors():
         kernel_editor(np.ones((5, 5)), initial="nope")
     with pytest.raises(ValueError, match="3x3 kernels"):
         kernel_editor(np.ones((5, 5)), presets={"big": np.ones((5, 5))}, initial="big")
+
+
+def test_conv1d_overview_one_row_per_step():
+    fig = plot_conv1d_overview([1, 2, 3], [1, -1], [0, 2, 3])
+    y = np.convolve([1, 2, 3], [1, -1])
+    assert [ax.get_title(loc="left") for ax in fig.axes] == [f"n = {n}:  y[{n}] = {y[n]:g}" for n in (0, 2, 3)]
+    with pytest.raises(ValueError, match="from 0 to 3"):
+        plot_conv1d_overview([1, 2, 3], [1, -1], [4])
+    with pytest.raises(ValueError, match="non-empty list"):
+        plot_conv1d_overview([1, 2, 3], [1, -1], [])
+
+
+def test_correlate2d_explorer_sliders_cover_the_output():
+    image = np.arange(25).reshape(5, 5)
+    ui = correlate2d_explorer(image, np.ones((3, 3)))
+    row, col = (next(w for w in ui.kwargs_widgets if w.description == d) for d in ("row", "column"))
+    assert (row.max, col.max) == (2, 2)
+    row.value, col.value = 2, 1
+    ui.update()
+    assert fig_title(ui.result).endswith(f"= {image[2:5, 1:4].sum():g}")
+
+
+def fig_title(fig):
+    return fig._suptitle.get_text()

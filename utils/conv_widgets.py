@@ -89,6 +89,30 @@ def conv1d_stepper(x, k):
     return widgets.interactive(plot_conv1d_step, x=widgets.fixed(x), k=widgets.fixed(k), shift=slider)
 
 
+def plot_conv1d_overview(x, k, shifts):
+    """One compact row per step n in ``shifts``: the signal, the flipped kernel laid over it, and y[n]."""
+    x, k = _vector(x, "x"), _vector(k, "k")
+    y = conv1d(x, k, "full")
+    if len(shifts) == 0 or any(not 0 <= n < len(y) for n in shifts):
+        raise ValueError(f"shifts must be a non-empty list of steps from 0 to {len(y) - 1}, got {shifts!r}")
+    fig, axes = plt.subplots(len(shifts), 1, figsize=(6, 1.5 * len(shifts) + 0.3), sharex=True, squeeze=False)
+    low = min(0.0, x.min(), k.min()) * 1.2 - 0.2
+    high = max(x.max(), k.max()) * 1.25 + 0.2
+    for ax, n in zip(axes[:, 0], shifts):
+        positions = n - np.arange(len(k))
+        ax.bar(np.arange(len(x)), x, width=0.7, color="tab:blue", alpha=0.45, label="x[i]")
+        ax.bar(positions, k, width=0.3, color="tab:orange", label="k[n − i]")
+        ax.axhline(0, color="black", lw=0.6)
+        ax.set_ylim(low, high)
+        ax.set_title(f"n = {n}:  y[{n}] = {y[n]:g}", fontsize=10, loc="left")
+        ax.set_yticks([])
+    axes[0, 0].legend(loc="upper right", fontsize=8, ncols=2, frameon=False)
+    axes[-1, 0].set_xticks(range(1 - len(k), len(y)))
+    axes[-1, 0].set_xlabel("index i")
+    fig.tight_layout()
+    return fig
+
+
 def plot_matrix(matrix, ax=None, title=None, cmap="Blues", fmt="{:g}", highlight=None, symmetric=False):
     """Show a small matrix as coloured cells with its numbers written in; ``highlight`` = (row, col, h, w) box."""
     m = np.asarray(matrix, dtype=float)
@@ -128,6 +152,17 @@ def plot_correlate2d_step(image, kernel, row, col):
     fig.suptitle(f"output[{row}, {col}] = {terms} = {out[row, col]:g}", fontsize=10)
     fig.tight_layout()
     return fig
+
+
+def correlate2d_explorer(image, kernel):
+    """Row and column sliders over the 'valid' output positions; each move redraws ``plot_correlate2d_step``."""
+    import ipywidgets as widgets
+
+    image, kernel = _gray(image), _gray(kernel, "kernel")
+    rows, cols = correlate2d(image, kernel).shape
+    return widgets.interactive(plot_correlate2d_step, image=widgets.fixed(image), kernel=widgets.fixed(kernel),
+                               row=widgets.IntSlider(0, 0, rows - 1, description="row", continuous_update=False),
+                               col=widgets.IntSlider(0, 0, cols - 1, description="column", continuous_update=False))
 
 
 def plot_feature_map(fmap, ax=None, title=None):
