@@ -1,12 +1,16 @@
 # Two commands do all set-up (see README.md):
 #   make course   create/update the environment and open the course in JupyterLab
 #   make test     create/update the environment and run every test
+#   make slides   export every notebook to an offline reveal.js deck in build/slides/
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SLIDES := build/slides
+SLIDES_JS := $(SLIDES)/node_modules/.installed
+CHROMIUM ?= chromium
 
-.PHONY: course test env execute clean
+.PHONY: course test env execute clean slides browser
 
 env: $(STAMP)
 
@@ -21,7 +25,7 @@ $(STAMP): requirements.txt pyproject.toml
 course: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=. notebooks/00_welcome.ipynb
 
-test: $(STAMP)
+test: $(STAMP) $(SLIDES_JS) browser
 	$(BIN)/python -m pytest
 
 # Re-execute notebooks top to bottom in fresh kernels and store their outputs (authors only):
@@ -30,6 +34,26 @@ NB ?= notebooks/*.ipynb
 execute: $(STAMP)
 	for nb in $(NB); do $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=600 "$$nb" || exit 1; done
+
+# Offline slides: reveal.js, require.js, jQuery and MathJax from npm (versions locked in
+# slides/package-lock.json) are installed next to the decks, which load them by relative paths.
+slides: $(STAMP) $(SLIDES_JS)
+	$(BIN)/python slides/export.py --out $(SLIDES)
+
+$(SLIDES_JS): slides/package.json slides/package-lock.json
+	@command -v npm >/dev/null || { echo "Offline slides need Node.js with npm (https://nodejs.org; Debian/Ubuntu: apt-get install -y npm)"; exit 1; }
+	mkdir -p $(SLIDES)
+	cp slides/package.json slides/package-lock.json $(SLIDES)/
+	cd $(SLIDES) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Headless Chromium for tests/test_slides.py; installed with apt-get when missing (Debian/Ubuntu, as root).
+# Elsewhere install Chromium yourself and point CHROMIUM at it: make test CHROMIUM=/path/to/chromium
+browser:
+	@command -v $(CHROMIUM) >/dev/null || { \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "The slide test needs Chromium: install it, then run make test CHROMIUM=/path/to/chromium"; exit 1; fi; }
 
 clean:
 	rm -rf $(VENV) build
