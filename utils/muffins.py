@@ -19,7 +19,7 @@ import numpy as np
 
 from utils.paths import DATA_DIR
 
-GENERATOR_VERSION = "1.2"
+GENERATOR_VERSION = "1.3"
 CLASS_NAMES = ("chihuahua", "muffin")
 SPLITS = ("train", "test")
 DEFAULT_DIR = DATA_DIR / "muffin_chihuahua"
@@ -281,7 +281,7 @@ def _chihuahua_face(rng, s):
     er = hw * rng.uniform(0.28, 0.34)
     ex, ey = hw * rng.uniform(0.5, 0.58), cy + hw * 0.25
     hdir = (rng.uniform(-0.7, 0.7), -0.7)
-    lid = _mix(main, (0, 0, 0), 0.45)
+    lid = _mix(main, (0, 0, 0), 0.45) if sum(main) > 300 else _mix(points, (0, 0, 0), 0.2)
     for side in (-1, 1):
         _eye(img, s, rng, 0.5 + side * ex, ey, er, dark, hdir, lid=lid)
     # nose and mouth
@@ -437,27 +437,28 @@ def _muffin_side(rng, s, face_like=False):
 
 
 def _muffin_top(rng, s):
-    """A muffin seen from above and in front: big round top, the ridged cup rim below it."""
+    """A muffin seen from above and in front: a big round lumpy top, the ridged cup showing below it."""
     img, mask = _canvas(s)
     top, cupc = _muffin_colours(rng)
     dark = _dark_spot_colour(rng)
-    r = rng.uniform(0.3, 0.36)
-    _cup(img, mask, s, rng, 0.62, r * 0.85, 0.84, r * 0.68, cupc)
-    _circle(img, s, 0.5, 0.48, r, top)
-    _circle(mask, s, 0.5, 0.48, r, 255)
+    r = rng.uniform(0.29, 0.34)
+    cx, cy, ry = 0.5, 0.42, r * rng.uniform(0.75, 0.85)
+    _cup(img, mask, s, rng, cy + ry * 0.6, r * 0.82, cy + ry + 0.15, r * 0.64, cupc)
+    _ellipse(img, s, cx, cy, r, ry, top)
+    _ellipse(mask, s, cx, cy, r, ry, 255)
     for t in np.linspace(0, 2 * np.pi, int(rng.integers(9, 14)), endpoint=False):
         rr = rng.uniform(0.03, 0.05)
-        x, y = 0.5 + np.cos(t) * r * 0.95, 0.48 + np.sin(t) * r * 0.95
+        x, y = cx + np.cos(t) * r * 0.95, cy + np.sin(t) * ry * 0.95
         _circle(img, s, x, y, rr, _jitter(rng, top, 8))
         _circle(mask, s, x, y, rr, 255)
     light, darkc = _mix(top, (255, 240, 210), 0.35), _mix(top, (0, 0, 0), 0.3)
     for c in (light, darkc):
         for _ in range(40):
-            t, d = rng.uniform(0, 2 * np.pi), np.sqrt(rng.uniform()) * r * 0.85
-            _circle(img, s, 0.5 + np.cos(t) * d, 0.48 + np.sin(t) * d, rng.uniform(0.006, 0.014), c)
+            t, d = rng.uniform(0, 2 * np.pi), np.sqrt(rng.uniform()) * 0.85
+            _circle(img, s, cx + np.cos(t) * d * r, cy + np.sin(t) * d * ry, rng.uniform(0.006, 0.014), c)
     for _ in range(int(rng.integers(4, 10))):
-        t, d = rng.uniform(0, 2 * np.pi), np.sqrt(rng.uniform(0.02, 0.75)) * r
-        _berry(img, s, rng, 0.5 + np.cos(t) * d, 0.48 + np.sin(t) * d, rng.uniform(0.028, 0.05), dark)
+        t, d = rng.uniform(0, 2 * np.pi), np.sqrt(rng.uniform(0.02, 0.75))
+        _berry(img, s, rng, cx + np.cos(t) * d * r, cy + np.sin(t) * d * ry, rng.uniform(0.028, 0.05), dark)
     return img, mask
 
 
