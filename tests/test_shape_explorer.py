@@ -19,6 +19,7 @@ from utils.shape_explorer import (  # noqa: E402
     plot_flatten,
     plot_pooling,
     plot_pooling_grid,
+    plot_shift_comparison,
     pooling_explorer,
     window_positions,
 )
@@ -164,3 +165,25 @@ def test_plot_flatten_shows_values_in_keras_order():
     assert "12 numbers" in vector_ax.get_title()
     with pytest.raises(ValueError, match=r"small \(H, W, D\)"):
         plot_flatten(np.zeros((4, 4)))
+
+
+def test_plot_shift_comparison_reports_change_before_and_after_pooling():
+    a = np.zeros((16, 16))
+    a[:, 5] = 1.0                          # one thin vertical line
+    b = np.roll(a, -1, axis=1)             # moved left by one pixel, stays in the same 4×4 windows
+    fig = plot_shift_comparison(a, b, size=4)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[2] == "|difference|: 200%"
+    assert titles[5] == "|difference|: 0%"
+    fig = plot_shift_comparison(a, b, size=2, box=(0, 0, 8, 8))
+    assert fig.axes[3].images[0].get_array().shape == (4, 4)
+
+
+@pytest.mark.parametrize(
+    "a, b, box, match",
+    [(np.zeros((8, 8)), np.zeros((8, 9)), None, "same shape"), (np.zeros((8, 8)), np.zeros((8, 8)), (0, 0, 2, 2), "inside"),
+     (np.zeros((8, 8)), np.zeros((8, 8)), (4, 4, 8, 8), "inside")],
+)
+def test_plot_shift_comparison_bad_input(a, b, box, match):
+    with pytest.raises(ValueError, match=match):
+        plot_shift_comparison(a, b, size=4, box=box)

@@ -245,3 +245,31 @@ def plot_flatten(x):
         ax.add_patch(Rectangle((k, 0), 1, 1, facecolor=WINDOW_COLORS[(k % d) % 10], alpha=0.3))
     fig.tight_layout()
     return fig
+
+
+def plot_shift_comparison(a, b, size=4, mode="max", box=None):
+    """Two feature maps (original, shifted) and their difference, before (top) and after pooling (bottom), one colour scale per row.
+
+    ``box = (top, left, height, width)`` zooms into a region given in input pixels.
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape or a.ndim != 2:
+        raise ValueError(f"expected two 2-D maps of the same shape, got {a.shape} and {b.shape}")
+    top, left, height, width = box if box is not None else (0, 0, *a.shape)
+    if min(top, left) < 0 or height < size or width < size or top + height > a.shape[0] or left + width > a.shape[1]:
+        raise ValueError(f"box {box} must lie inside the {a.shape} map and be at least {size}×{size}")
+    pa, pb = pool2d(a, size=size, mode=mode), pool2d(b, size=size, mode=mode)
+    pooled_box = (slice(top // size, (top + height) // size), slice(left // size, (left + width) // size))
+    rows = [(a[top:top + height, left:left + width], b[top:top + height, left:left + width], "edge map"),
+            (pa[pooled_box], pb[pooled_box], f"{mode} pool {size}×{size}")]
+    fig, axes = plt.subplots(2, 3, figsize=(8.4, 5.8))
+    for (ra, rb, label), row in zip(rows, axes):
+        high = max(ra.max(), rb.max(), 1e-12)
+        change = np.mean(np.abs(ra - rb)) / max(np.mean(np.abs(ra)), 1e-12)
+        for ax, img, title in zip(row, (ra, rb, np.abs(ra - rb)),
+                                  (label, f"{label}, shifted 1 px", f"|difference|: {change:.0%}")):
+            ax.imshow(img, cmap="magma", vmin=0, vmax=high)
+            ax.set_title(title)
+            ax.axis("off")
+    fig.tight_layout()
+    return fig
