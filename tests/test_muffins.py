@@ -155,6 +155,23 @@ def test_interrupted_run_leaves_no_half_written_set(tmp_path, monkeypatch):
     assert muffins.read_manifest(out)["counts"]["train"]["muffin"] == 2, "the old complete set must survive"
 
 
+def test_a_set_finished_first_by_another_process_is_kept(tmp_path, monkeypatch):
+    out, real = tmp_path / "set", muffins._write_all
+
+    def racing(tmp, *args):
+        files = real(tmp, *args)
+        monkeypatch.setattr(muffins, "_write_all", real)
+        muffins.generate(tmp_path / "other", 4, 2, 16, progress=False)  # another process finishes first
+        (tmp_path / "other" / "marker").write_text("first")
+        os.rename(tmp_path / "other", out)
+        return files
+
+    monkeypatch.setattr(muffins, "_write_all", racing)
+    assert muffins.generate(out, 4, 2, 16, progress=False) == out
+    assert (out / "marker").read_text() == "first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["set"]
+
+
 def test_progress_bar_goes_to_stderr(tmp_path, capsys):
     muffins.generate(tmp_path / "p", 4, 2, 16, progress=True)
     err = capsys.readouterr().err
