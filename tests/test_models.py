@@ -130,3 +130,34 @@ def test_save_and_load_errors(tiny, tmp_path):
         models.load_model(42)
     with pytest.raises(FileNotFoundError, match="no model file at 'missing.keras'"):
         models.load_model(tmp_path / "missing.keras")
+
+
+def test_classify_image_any_size_grayscale_or_rgba(tiny, tmp_path):
+    import cv2
+
+    gray = np.random.default_rng(3).integers(0, 256, (20, 30), dtype=np.uint8)  # 30 wide, 20 high
+    cv2.imwrite(str(tmp_path / "gray.png"), gray)
+    rgba = np.dstack([np.full((12, 9, 3), 200, np.uint8), np.full((12, 9), 255, np.uint8)])
+    cv2.imwrite(str(tmp_path / "rgba.png"), rgba)
+    for name in ("gray.png", "rgba.png"):
+        probs, sentence = models.classify_image(tiny, tmp_path / name, ["chihuahua", "muffin"])
+        assert probs.shape == (2,) and abs(probs.sum() - 1) < 1e-5
+        assert sentence == models.probability_sentence(probs, ["chihuahua", "muffin"])
+    # the grayscale file is read as three equal channels, resized to the model's 8×8 input
+    resized = cv2.resize(gray, (8, 8), interpolation=cv2.INTER_AREA).astype("float32")
+    expected = models.predict_proba(tiny, np.dstack([resized] * 3))[0]
+    np.testing.assert_allclose(models.classify_image(tiny, tmp_path / "gray.png", ["c", "m"])[0], expected, atol=1e-5)
+
+
+def test_classify_image_missing_or_unreadable(tiny, tmp_path):
+    with pytest.raises(FileNotFoundError, match="'no_such_photo.jpg' not found"):
+        models.classify_image(tiny, tmp_path / "no_such_photo.jpg", ["chihuahua", "muffin"])
+    (tmp_path / "notes.png").write_text("not an image")
+    with pytest.raises(ValueError, match="not an image OpenCV can read"):
+        models.classify_image(tiny, tmp_path / "notes.png", ["chihuahua", "muffin"])
+    cv2_file = tmp_path / "ok.png"
+    import cv2
+
+    cv2.imwrite(str(cv2_file), np.zeros((8, 8, 3), np.uint8))
+    with pytest.raises(ValueError, match="one per class"):
+        models.classify_image(tiny, cv2_file, ["only one"])

@@ -38,7 +38,7 @@ def _n_classes(n_classes):
 
 def build_cnn(input_shape=(64, 64, 3), n_classes=2, filters=(16, 32, 64), dense_units=64, pooling="max",
               kernel_size=3):
-    """The lesson's CNN: Rescaling, then per entry of ``filters`` a Conv2D+ReLU+MaxPooling block, then
+    """The lesson's CNN: Rescaling (0–255 to -1…1), then per entry of ``filters`` a Conv2D+ReLU+MaxPooling block, then
     global max/average pooling or Flatten, Dense+ReLU and a softmax output (uncompiled)."""
     import keras
     from keras import layers
@@ -49,7 +49,7 @@ def build_cnn(input_shape=(64, 64, 3), n_classes=2, filters=(16, 32, 64), dense_
     (kernel_size,) = _positive_ints([kernel_size], "kernel_size")
     if pooling not in POOLINGS:
         raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
-    stack = [keras.Input(shape=shape), layers.Rescaling(1 / 255, name="rescale")]
+    stack = [keras.Input(shape=shape), layers.Rescaling(1 / 127.5, offset=-1, name="rescale")]
     for i, k in enumerate(filters, start=1):
         stack += [layers.Conv2D(k, kernel_size, padding="same", activation="relu", name=f"conv{i}"),
                   layers.MaxPooling2D(2, name=f"pool{i}")]
@@ -61,13 +61,13 @@ def build_cnn(input_shape=(64, 64, 3), n_classes=2, filters=(16, 32, 64), dense_
 
 
 def build_dense_baseline(input_shape=(64, 64, 3), n_classes=2, hidden=(128,)):
-    """A network without convolution: Rescaling, Flatten, Dense+ReLU layers of sizes ``hidden``, softmax output."""
+    """A network without convolution: Rescaling (0–255 to -1…1), Flatten, Dense+ReLU layers of sizes ``hidden``, softmax output."""
     import keras
     from keras import layers
 
     shape = _image_shape(input_shape)
     hidden = _positive_ints(hidden, "hidden")
-    stack = [keras.Input(shape=shape), layers.Rescaling(1 / 255, name="rescale"), layers.Flatten(name="flatten")]
+    stack = [keras.Input(shape=shape), layers.Rescaling(1 / 127.5, offset=-1, name="rescale"), layers.Flatten(name="flatten")]
     stack += [layers.Dense(units, activation="relu", name=f"dense{i}") for i, units in enumerate(hidden, start=1)]
     stack.append(layers.Dense(_n_classes(n_classes), activation="softmax", name="output"))
     return keras.Sequential(stack, name="dense_baseline")
