@@ -19,15 +19,16 @@ def show_pixel_values(crop, ax=None, fontsize=9):
     if crop.shape[0] * crop.shape[1] > 400:
         raise ValueError(f"show_pixel_values writes one label per pixel: give a crop of at most 400 pixels "
                          f"(e.g. 12 × 12), got {crop.shape[0]} × {crop.shape[1]}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(0.6 * crop.shape[1] + 1, 0.6 * crop.shape[0] + 1))
     gray = crop.ndim == 2
+    if ax is None:
+        cell = 0.6 if gray else 0.85  # inches per pixel: room for one number or three
+        _, ax = plt.subplots(figsize=(cell * crop.shape[1] + 1, cell * crop.shape[0] + 1))
     ax.imshow(crop, cmap="gray" if gray else None, vmin=0, vmax=255)
-    brightness = crop if gray else crop.mean(axis=2)
+    brightness = crop if gray else crop @ np.array([0.299, 0.587, 0.114])  # luminance decides the text colour
     for (row, col), level in np.ndenumerate(brightness):
         label = str(crop[row, col]) if gray else "\n".join(str(v) for v in crop[row, col])
-        ax.text(col, row, label, ha="center", va="center", fontsize=fontsize if gray else fontsize - 2,
-                color="black" if level > 127 else "white")
+        ax.text(col, row, label, ha="center", va="center", fontsize=fontsize if gray else fontsize - 1,
+                color="black" if level > 140 else "white")
     ax.set_xticks(range(crop.shape[1]))
     ax.set_yticks(range(crop.shape[0]))
     ax.set_xlabel("column")
