@@ -91,6 +91,8 @@ def test_plot_matrix_writes_every_number_and_highlights():
     ax = plot_matrix([[1, 2], [3, 4]], title="m", highlight=(0, 0, 1, 2))
     assert [t.get_text() for t in ax.texts] == ["1", "2", "3", "4"]
     assert len(ax.patches) == 1 and ax.get_title() == "m"
+    assert [t.get_text() for t in plot_matrix([[-0.0, -1.5]]).texts] == ["0", "-1.5"]  # no "-0"
+    assert [t.get_text() for t in plot_matrix([[-0.0004, -0.01]], fmt="{:.2f}").texts] == ["0.00", "-0.01"]
     with pytest.raises(ValueError, match="2D matrix"):
         plot_matrix([1, 2, 3])
 

@@ -113,6 +113,12 @@ def plot_conv1d_overview(x, k, shifts):
     return fig
 
 
+def _number(fmt, value):
+    """Format a number, writing values that round to zero as 0 rather than -0."""
+    text = fmt.format(value)
+    return text.lstrip("-") if text.startswith("-") and not any(ch in text for ch in "123456789") else text
+
+
 def plot_matrix(matrix, ax=None, title=None, cmap="Blues", fmt="{:g}", highlight=None, symmetric=False):
     """Show a small matrix as coloured cells with its numbers written in; ``highlight`` = (row, col, h, w) box."""
     m = np.asarray(matrix, dtype=float)
@@ -125,7 +131,7 @@ def plot_matrix(matrix, ax=None, title=None, cmap="Blues", fmt="{:g}", highlight
     middle = (m.max() + m.min()) / 2
     for (i, j), value in np.ndenumerate(m):
         dark = abs(value) > 0.6 * vmax if symmetric else value > middle and m.max() > m.min()
-        ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=10, color="white" if dark else "black")
+        ax.text(j, i, _number(fmt, value), ha="center", va="center", fontsize=10, color="white" if dark else "black")
     if highlight is not None:
         r, c, h, w = highlight
         ax.add_patch(plt.Rectangle((c - 0.5, r - 0.5), w, h, fill=False, edgecolor="red", lw=2.5))
