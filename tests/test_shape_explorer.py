@@ -13,6 +13,7 @@ from utils.shape_explorer import (  # noqa: E402
     conv_explorer,
     conv_shape_report,
     draw_grid,
+    plot_conv_example,
     explore_conv,
     explore_pooling,
     plot_conv_step,
@@ -72,6 +73,9 @@ def test_draw_grid_draws_one_cell_per_value_and_checks_shape():
     assert len(ax.patches) == 9 + 2
     with pytest.raises(ValueError, match="2-D array"):
         draw_grid(ax, np.zeros(4))
+    fig, ax = plt.subplots()
+    draw_grid(ax, np.array([[1, 9]]), cmap="YlOrRd")
+    assert ax.patches[0].get_facecolor() != ax.patches[1].get_facecolor()
 
 
 def test_plot_conv_step_highlights_the_output_cell():
@@ -187,3 +191,24 @@ def test_plot_shift_comparison_reports_change_before_and_after_pooling():
 def test_plot_shift_comparison_bad_input(a, b, box, match):
     with pytest.raises(ValueError, match=match):
         plot_shift_comparison(a, b, size=4, box=box)
+
+
+def test_plot_conv_example_shows_padded_input_kernel_and_output():
+    image = np.arange(25).reshape(5, 5)
+    kernel = np.array([[1, 0, -1]] * 3)
+    fig = plot_conv_example(image, kernel, padding=1, stride=1, position=(0, 0))
+    ax_in, ax_k, ax_out = fig.axes
+    assert ax_in.get_title() == "input 5×5, padded to 7×7"
+    assert len(ax_in.texts) == 49 and len(ax_k.texts) == 9 and len(ax_out.texts) == 25
+    assert ax_out.texts[0].get_text() == "-7"          # zeros in the padding, then -(1 + 6) from the right column
+    fig = plot_conv_example(image, kernel, padding=0, stride=2, position=(1, 1))
+    assert fig.axes[2].get_title() == "output 2×2"
+
+
+@pytest.mark.parametrize(
+    "image, position, match",
+    [(np.zeros((20, 20)), (0, 0), "small 2-D image"), (np.zeros((5, 5)), (5, 0), "outside the 5×5 output")],
+)
+def test_plot_conv_example_bad_input(image, position, match):
+    with pytest.raises(ValueError, match=match):
+        plot_conv_example(image, np.ones((3, 3)), padding=1, position=position)

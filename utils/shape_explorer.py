@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from utils.conv import output_size
+from utils.conv import correlate2d, output_size, pad2d
 from utils.pooling import POOL_MODES, _is_int, pool2d
 
 PAD_COLOR = "#d9d9d9"
@@ -52,18 +52,26 @@ def window_positions(i, f, p=0, s=1):
     return [(r, c) for r in steps for c in steps]
 
 
-def draw_grid(ax, values, pad=0, highlight=None, dropped=0, title=None, fmt="{:g}", numbers=True):
-    """Draw a 2-D array as a grid of numbered cells; grey padding ring, optional highlighted (row, col, h, w) window."""
+def draw_grid(ax, values, pad=0, highlight=None, dropped=0, title=None, fmt="{:g}", numbers=True, cmap=None):
+    """Draw a 2-D array as a grid of numbered cells; grey padding ring, optional highlighted (row, col, h, w) window.
+
+    With ``cmap`` (e.g. "YlOrRd") the cells are coloured by their value.
+    """
     values = np.asarray(values)
     if values.ndim != 2:
         raise ValueError(f"draw_grid expects a 2-D array, got shape {values.shape}")
     _int_at_least(pad, "pad", 0)
     _int_at_least(dropped, "dropped", 0)
     n_rows, n_cols = values.shape
+    colors = None
+    if cmap is not None:
+        low, high = float(values.min()), float(values.max())
+        colors = plt.get_cmap(cmap)((values - low) / (high - low if high > low else 1.0) * 0.8)
     for r in range(n_rows):
         for c in range(n_cols):
             in_pad = r < pad or c < pad or r >= n_rows - pad or c >= n_cols - pad
-            ax.add_patch(Rectangle((c, r), 1, 1, facecolor=PAD_COLOR if in_pad else "white", edgecolor="0.4", lw=0.8))
+            face = PAD_COLOR if in_pad else ("white" if colors is None else colors[r, c])
+            ax.add_patch(Rectangle((c, r), 1, 1, facecolor=face, edgecolor="0.4", lw=0.8))
             if numbers:
                 ax.text(c + 0.5, r + 0.5, fmt.format(values[r, c]), ha="center", va="center",
                         fontsize=max(6, 12 - max(n_rows, n_cols) // 3), color="0.35" if in_pad else "black")
@@ -116,6 +124,30 @@ def plot_conv_step(i, f, p=0, s=1, step=0):
         rr, cc = divmod(k, o)
         ax_out.add_patch(Rectangle((cc, rr), 1, 1, facecolor=DONE_COLOR, edgecolor="0.4", lw=0.8))
     ax_out.add_patch(Rectangle((c // s, r // s), 1, 1, facecolor=WINDOW_COLOR, alpha=0.6, edgecolor=WINDOW_COLOR, lw=3))
+    fig.tight_layout()
+    return fig
+
+
+def plot_conv_example(image, kernel, padding=0, stride=1, position=(0, 0)):
+    """Worked example: padded input with the window at ``position`` (in output cells), the kernel, and the output map."""
+    image, kernel = np.asarray(image), np.asarray(kernel)
+    if image.ndim != 2 or kernel.ndim != 2 or image.size > 144:
+        raise ValueError(f"plot_conv_example draws a small 2-D image (at most 12×12) and a 2-D kernel, "
+                         f"got shapes {image.shape} and {kernel.shape}")
+    padded = pad2d(image, padding)
+    out = correlate2d(image, kernel, stride=stride, padding=padding)
+    r, c = position
+    if not (0 <= r < out.shape[0] and 0 <= c < out.shape[1]):
+        raise ValueError(f"position {position} is outside the {out.shape[0]}×{out.shape[1]} output")
+    f = kernel.shape[0]
+    widths = [padded.shape[1], kernel.shape[1], out.shape[1]]
+    cell = 0.55  # inches per grid cell, the same in all three panels
+    fig, axes = plt.subplots(1, 3, figsize=(cell * sum(widths) + 1.6, cell * padded.shape[0] + 0.9),
+                             gridspec_kw={"width_ratios": widths})
+    draw_grid(axes[0], padded, pad=padding, highlight=(r * stride, c * stride, f, f),
+              title=f"input {image.shape[0]}×{image.shape[1]}, padded to {padded.shape[0]}×{padded.shape[1]}")
+    draw_grid(axes[1], kernel, title=f"kernel {f}×{f}")
+    draw_grid(axes[2], out, highlight=(r, c, 1, 1), title=f"output {out.shape[0]}×{out.shape[1]}")
     fig.tight_layout()
     return fig
 
