@@ -216,6 +216,16 @@ def test_loads_the_generated_set(tmp_path):
     assert np.array_equal(x.numpy()[0].astype(np.uint8), muffins._draw_one(0, 0, "train", 32, 0))
 
 
+def test_generated_files_are_trusted_but_others_beside_them_are_checked(tmp_path):
+    from utils import muffins
+
+    out = muffins.generate(tmp_path / "mc", n_train=4, n_test=2, size=16, progress=False)
+    assert folders.check_image_folder(out / "test")["counts"] == {"chihuahua": 1, "muffin": 1}
+    (out / "test" / "muffin" / "added.png").write_bytes(b"broken")
+    with pytest.raises(ValueError, match="muffin/added.png"):
+        folders.check_image_folder(out / "test")
+
+
 # ---------------------------------------------------------------------------------------------- one image
 def test_load_image_sizes_and_types(tmp_path):
     img = photo(30, 50)

@@ -109,7 +109,8 @@ def test_files_match_make_arrays(small_set):
     files = [read_rgb(p) for cls in ("chihuahua", "muffin") for p in sorted((small_set / "train" / cls).glob("*"))]
     for img, label in zip(x, y):
         assert any(np.array_equal(img, f) for f in files)
-    assert np.array_equal(muffins._draw_one(1, 4, "train", 32, 3), read_rgb(small_set / "train/muffin/muffin_00004.png"))
+    fourth_muffin = read_rgb(small_set / "train" / "muffin" / "muffin_00004.png")
+    assert np.array_equal(muffins._draw_one(1, 4, "train", 32, 3), fourth_muffin)
 
 
 def test_second_run_does_nothing(small_set):

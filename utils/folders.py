@@ -68,11 +68,26 @@ def _png_bit_depth(path):
     return head[24] if len(head) == 26 and head[:8] == b"\x89PNG\r\n\x1a\n" else None
 
 
+def _generated_files(path):
+    """Files listed in the manifest.json that utils.muffins wrote in ``path`` or its parent (trusted, not decoded)."""
+    import json
+
+    for root in (path, path.parent):
+        try:
+            manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(manifest, dict) and manifest.get("generator") == "utils.muffins":
+            return {root / name for name in manifest.get("files", {})}
+    return set()
+
+
 def check_image_folder(path, decode=True):
     """Check a folder with one subfolder of images per class; return a report or raise a clear error.
 
     The report is a dict: ``classes``, ``counts`` {class: n}, ``files`` {class: [paths]}, ``converted``
-    {"grayscale"|"alpha"|"16-bit"|"large": [paths]} and a printable ``summary``. ``decode=False`` skips opening files.
+    {"grayscale"|"alpha"|"16-bit"|"large": [paths]} and a printable ``summary``. ``decode=False`` skips opening files
+    (files listed in a utils.muffins manifest are never opened).
     """
     path = _as_folder(path)
     subdirs = sorted(p for p in path.iterdir() if p.is_dir() and not _is_hidden(p))
@@ -104,9 +119,11 @@ def check_image_folder(path, decode=True):
                          "add images or remove the folder")
     converted = {"grayscale": [], "alpha": [], "16-bit": [], "large": []}
     if decode:
-        bad = []
+        bad, trusted = [], _generated_files(path)
         for fs in files.values():
             for f in fs:
+                if f in trusted:
+                    continue
                 try:
                     w, h, mode = _inspect(f)
                 except ValueError as err:

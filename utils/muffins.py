@@ -17,7 +17,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from utils.paths import DATA_DIR
+from utils.paths import DATA_DIR, relative
 
 GENERATOR_VERSION = "1.3"
 CLASS_NAMES = ("chihuahua", "muffin")
@@ -223,17 +223,14 @@ def _ear(img, mask, s, rng, side, base_a, base_b, length, spread, main, inner):
     """A very large, broad chihuahua ear: a leaf shape with a rounded tip, lighter inside."""
     mid = np.array([(base_a[0] + base_b[0]) / 2, (base_a[1] + base_b[1]) / 2])
     a = side * spread + rng.normal(0, 0.06)
-    axis = np.array([np.sin(a), -np.cos(a)])
-    normal = np.array([-axis[1], axis[0]])
-    tip = mid + axis * length
+    tip = mid + np.array([np.sin(a), -np.cos(a)]) * length
 
     def outline(scale, bulge):
         pa, pb = mid + (np.array(base_a) - mid) * scale, mid + (np.array(base_b) - mid) * scale
         t = tip if scale == 1 else mid + (tip - mid) * 0.86
         pts = []
         for f in np.linspace(0, 1, 7):  # side a to tip, bulging outward
-            p = pa + (t - pa) * f + normal * np.dot(normal, pa - mid) * 0 + (pa - mid) * bulge * np.sin(np.pi * f)
-            pts.append(p)
+            pts.append(pa + (t - pa) * f + (pa - mid) * bulge * np.sin(np.pi * f))
         for f in np.linspace(1, 0, 7):
             pts.append(pb + (t - pb) * f + (pb - mid) * bulge * np.sin(np.pi * f))
         return [tuple(p) for p in pts]
@@ -766,10 +763,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m utils.muffins",
         description="Generate the course's synthetic muffins-vs-chihuahuas photos (PNG, Kaggle folder layout).")
-    parser.add_argument("--out", default=str(DEFAULT_DIR), help="output folder (default: %(default)s)")
+    parser.add_argument("--out", default=str(DEFAULT_DIR), help=f"output folder (default: {relative(DEFAULT_DIR)})")
     parser.add_argument("--train", type=int, default=2000, help="training images, both classes (even; default 2000)")
     parser.add_argument("--test", type=int, default=500, help="test images, both classes (even; default 500)")
-    parser.add_argument("--size", type=int, default=64, help=f"image side in pixels, {MIN_SIZE}-{MAX_SIZE} (default 64)")
+    parser.add_argument("--size", type=int, default=64,
+                        help=f"image side in pixels, {MIN_SIZE}-{MAX_SIZE} (default 64)")
     parser.add_argument("--seed", type=int, default=0, help="random seed, >= 0 (default 0)")
     parser.add_argument("--force", action="store_true", help="regenerate even if the folder is up to date")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
