@@ -64,3 +64,10 @@ def test_check_function(capsys):
     assert "ZeroDivisionError" in capsys.readouterr().out
     assert not check_function(3, ref, [1])
     assert "expected a function" in capsys.readouterr().out
+
+
+def test_verdict_is_truthy_and_silent_in_notebooks(capsys):
+    right, wrong = check_value(1, 1), check_value(2, 1)
+    assert bool(right) is True and bool(wrong) is False
+    assert repr(right) == "Verdict(ok=True)"
+    assert right._ipython_display_() is None

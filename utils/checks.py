@@ -1,6 +1,7 @@
 """Exercise checks that explain what is wrong, not just that it is wrong.
 
-Every check prints one line that starts with a tick or a cross and returns ``True``/``False``.
+Every check prints one line that starts with a tick or a cross and returns a verdict that is truthy
+when the answer is right; the verdict itself shows nothing in a notebook, so a check can end a cell.
 Student cells call a check; solution cells ``assert`` it, so CI proves the solutions pass.
 """
 
@@ -8,6 +9,22 @@ import numpy as np
 
 PASS = "✅"
 FAIL = "❌"
+
+
+class Verdict:
+    """The outcome of a check: truthy when correct, and silent when it is a cell's last value."""
+
+    def __init__(self, ok):
+        self.ok = bool(ok)
+
+    def __bool__(self):
+        return self.ok
+
+    def __repr__(self):
+        return f"Verdict(ok={self.ok})"
+
+    def _ipython_display_(self):
+        """Display nothing: the check already printed its message."""
 
 
 def _report(ok, message, hint=""):
@@ -19,7 +36,7 @@ def _report(ok, message, hint=""):
         if hint:
             text += f"\n   Hint: {hint}"
         print(text)
-    return ok
+    return Verdict(ok)
 
 
 def _placeholder_message(got):
