@@ -83,3 +83,17 @@ def test_static_figure_marks_the_cnn_answers():
     assert fig.axes[2].title.get_color() == "firebrick"
     assert "3 / 4 right" in fig._suptitle.get_text()
     plt.close(fig)
+
+
+def test_widget_images_are_jpeg_at_their_own_size():
+    import cv2
+
+    smooth = np.zeros((4, 16, 16, 3), np.uint8)
+    smooth[0] = np.linspace(0, 255, 16)[None, :, None]
+    smooth[0, ..., 2] = 80
+    box = gq.grid_quiz(smooth, TRUTH, CNN, NAMES)
+    first = box.children[1].children[0].children[0]
+    assert first.format == "jpeg"
+    decoded = cv2.imdecode(np.frombuffer(first.value, np.uint8), cv2.IMREAD_COLOR)[..., ::-1]  # back to RGB
+    assert decoded.shape == (16, 16, 3)
+    assert np.abs(decoded.astype(int) - smooth[0]).mean() < 4  # same picture, channel order kept

@@ -118,7 +118,7 @@ def most_confident_mistakes(y_true, probs, k=8):
     return wrong[order][:k]
 
 
-def show_mistakes(images, y_true, probs, class_names, k=8, ncols=4, size=2.3):
+def show_mistakes(images, y_true, probs, class_names, k=8, ncols=4, size=2.0):
     """Show the ``k`` most confident mistakes, each titled with the prediction in words and the truth."""
     idx = most_confident_mistakes(y_true, probs, k)
     if idx.size == 0:
@@ -128,7 +128,7 @@ def show_mistakes(images, y_true, probs, class_names, k=8, ncols=4, size=2.3):
         return fig
     ncols = min(ncols, idx.size)
     nrows = -(-idx.size // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.5), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.45) * nrows + 0.4), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     probs = np.asarray(probs)

@@ -40,13 +40,12 @@ def score_message(student, cnn, total, unanswered=0):
     return line
 
 
-def _png(image, size=112):
-    """An RGB uint8 image as PNG bytes, enlarged to ``size`` pixels for the widget."""
+def _jpeg(image, quality=90):
+    """An RGB uint8 image as JPEG bytes at its own size (the widget enlarges it; JPEG keeps the notebook small)."""
     img = np.asarray(image).astype("uint8")
-    img = cv2.resize(img, (size, size), interpolation=cv2.INTER_CUBIC)
-    ok, buf = cv2.imencode(".png", cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+    ok, buf = cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])
     if not ok:
-        raise ValueError("could not encode the image as PNG")
+        raise ValueError("could not encode the image as JPEG")
     return buf.tobytes()
 
 
@@ -75,7 +74,7 @@ def grid_quiz(images, truth, cnn_answers, class_names, ncols=4):
         reveal = widgets.HTML("&nbsp;")
         toggles.append(toggle)
         reveals.append(reveal)
-        cells.append(widgets.VBox([widgets.Image(value=_png(img), format="png", width=112, height=112),
+        cells.append(widgets.VBox([widgets.Image(value=_jpeg(img), format="jpeg", width=112, height=112),
                                    toggle, reveal], layout=widgets.Layout(align_items="center")))
     grid = widgets.GridBox(cells, layout=widgets.Layout(grid_template_columns=f"repeat({ncols}, 150px)"))
     button = widgets.Button(description="Score", button_style="primary")
