@@ -64,6 +64,16 @@ def test_installed_but_broken_import_is_a_failure(monkeypatch):
     assert "more detail" not in check.detail
 
 
+def test_tools_outside_the_kernel_are_not_imported(monkeypatch):
+    def no_import(name):
+        raise AssertionError(f"{name} should not be imported")
+
+    monkeypatch.setattr(envcheck.importlib, "import_module", no_import)
+    assert envcheck.check_package("jupyterlab", metadata.version("jupyterlab")).status == "ok"
+    check = envcheck.check_package("numpy", metadata.version("numpy"))  # a kernel library is imported
+    assert check.status == "fail" and "numpy should not be imported" in check.detail
+
+
 def test_tensorflow_instead_of_tensorflow_cpu_counts(monkeypatch):
     monkeypatch.setattr(envcheck.metadata, "version", lambda name: "2.21.0" if name == "tensorflow" else missing(name))
     assert envcheck.installed_version("tensorflow-cpu") == "2.21.0"
