@@ -179,6 +179,15 @@ def test_progress_bar_goes_to_stderr(tmp_path, capsys):
     assert "6/6" in err and "[#" in err
 
 
+def test_sets_with_other_settings_get_their_own_default_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(muffins, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(muffins, "DEFAULT_DIR", tmp_path / "muffin_chihuahua")
+    assert muffins.default_dir() == tmp_path / "muffin_chihuahua"
+    small = muffins.ensure_dataset(n_train=4, n_test=2, size=16, seed=1, progress=False)
+    assert small == tmp_path / "cache" / "muffin_chihuahua_16px_4-2_seed1"
+    assert muffins.read_manifest(small)["size"] == 16
+
+
 # ---------------------------------------------------------------------------------------------- data source
 def test_dataset_dir_uses_environment_variable(tmp_path, monkeypatch):
     for split in ("train", "test"):

@@ -636,16 +636,23 @@ def _default_workers(total):
     return min(2, os.cpu_count() or 1) if total >= 400 else 1
 
 
-def generate(out_dir=DEFAULT_DIR, n_train=2000, n_test=500, size=64, seed=0, progress=True, force=False,
-             workers=None):
+def default_dir(n_train=2000, n_test=500, size=64, seed=0):
+    """Where a set is kept by default: data/muffin_chihuahua for the course settings, data/cache/... for others."""
+    if (n_train, n_test, size, seed) == (2000, 500, 64, 0):
+        return DEFAULT_DIR
+    return DATA_DIR / "cache" / f"muffin_chihuahua_{size}px_{n_train}-{n_test}_seed{seed}"
+
+
+def generate(out_dir=None, n_train=2000, n_test=500, size=64, seed=0, progress=True, force=False, workers=None):
     """Write the data set as PNG files (train/ and test/, one folder per class) plus manifest.json; return its path.
 
+    ``out_dir=None`` means ``default_dir(...)``, so sets with other settings do not replace each other.
     Does nothing when ``out_dir`` already holds a set with the same settings (unless ``force``). Files are
     written to a temporary sibling folder first and renamed into place, so an interrupted run leaves no half set.
     """
-    out_dir = _check_out_dir(out_dir)
     _check_counts(n_train, n_test)
     size, seed = _check_size(size), _check_int("seed", seed, 0)
+    out_dir = _check_out_dir(default_dir(n_train, n_test, size, seed) if out_dir is None else out_dir)
     workers = _default_workers(n_train + n_test) if workers is None else _check_int("workers", workers, 1, 64)
     settings = _settings(n_train, n_test, size, seed)
     if not force and _is_current(out_dir, settings):
@@ -681,7 +688,7 @@ def _swap_into_place(tmp, out_dir, settings, force):
     shutil.rmtree(old, ignore_errors=True)
 
 
-def ensure_dataset(out_dir=DEFAULT_DIR, n_train=2000, n_test=500, size=64, seed=0, progress=True, workers=None):
+def ensure_dataset(out_dir=None, n_train=2000, n_test=500, size=64, seed=0, progress=True, workers=None):
     """Return the data set folder, generating it first only if it is missing or made with other settings."""
     return generate(out_dir, n_train, n_test, size, seed, progress, force=False, workers=workers)
 
@@ -763,7 +770,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m utils.muffins",
         description="Generate the course's synthetic muffins-vs-chihuahuas photos (PNG, Kaggle folder layout).")
-    parser.add_argument("--out", default=str(DEFAULT_DIR), help=f"output folder (default: {relative(DEFAULT_DIR)})")
+    parser.add_argument("--out", default=None, help=f"output folder (default: {relative(DEFAULT_DIR)} for the "
+                        "default settings, data/cache/muffin_chihuahua_<settings> for others)")
     parser.add_argument("--train", type=int, default=2000, help="training images, both classes (even; default 2000)")
     parser.add_argument("--test", type=int, default=500, help="test images, both classes (even; default 500)")
     parser.add_argument("--size", type=int, default=64,
@@ -775,8 +783,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
-        before = read_manifest(args.out)
-        out = generate(args.out, args.train, args.test, args.size, args.seed, not args.quiet, args.force, args.workers)
+        target = args.out or default_dir(args.train, args.test, args.size, args.seed)
+        before = read_manifest(target)
+        out = generate(target, args.train, args.test, args.size, args.seed, not args.quiet, args.force, args.workers)
     except (ValueError, TypeError, OSError) as err:
         parser.error(str(err))
     manifest = read_manifest(out)
