@@ -632,8 +632,14 @@ def _write_all(tmp, n_train, n_test, size, seed, bar, workers):
 
 
 def _default_workers(total):
-    """Two processes for big sets on multi-core machines (starting one costs about a second), else one."""
-    return min(2, os.cpu_count() or 1) if total >= 400 else 1
+    """Two processes for big sets on multi-core machines (starting one costs about a second), else one.
+
+    Only where child processes need not re-run a main script (Jupyter, ``python -m``): a plain
+    ``python script.py`` without an ``if __name__ == "__main__"`` guard would run again in each child.
+    """
+    main = sys.modules.get("__main__")
+    safe = getattr(main, "__file__", None) is None or getattr(main, "__spec__", None) is not None
+    return min(2, os.cpu_count() or 1) if total >= 400 and safe else 1
 
 
 def default_dir(n_train=2000, n_test=500, size=64, seed=0):
