@@ -47,13 +47,14 @@ $(SLIDES_JS): slides/package.json slides/package-lock.json
 	cd $(SLIDES) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Headless Chromium for tests/test_slides.py; installed with apt-get when missing (Debian/Ubuntu, as root).
-# Elsewhere install Chromium yourself and point CHROMIUM at it: make test CHROMIUM=/path/to/chromium
+# Headless Chromium for tests/test_slides.py (plus an emoji font, so screenshots show ✅/❌); installed with
+# apt-get when missing (Debian/Ubuntu, as root). Elsewhere install Chromium and run make test CHROMIUM=/path/to/it
 browser:
-	@command -v $(CHROMIUM) >/dev/null || { \
+	@if ! command -v $(CHROMIUM) >/dev/null || { command -v dpkg >/dev/null && ! dpkg -s fonts-noto-color-emoji >/dev/null 2>&1; }; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "The slide test needs Chromium: install it, then run make test CHROMIUM=/path/to/chromium"; exit 1; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; \
+	  elif ! command -v $(CHROMIUM) >/dev/null; then \
+	    echo "The slide test needs Chromium: install it, then run make test CHROMIUM=/path/to/chromium"; exit 1; fi; fi
 
 clean:
 	rm -rf $(VENV) build
