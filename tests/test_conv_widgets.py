@@ -80,10 +80,9 @@ def test_conv1d_step_errors(x, k, shift, match):
 
 def test_conv1d_stepper_moves_through_the_steps():
     ui = conv1d_stepper([1, 2, 3], [1, 1])
-    slider = next(w for w in ui.kwargs_widgets if w.description == "step n")
-    assert (slider.min, slider.max) == (0, 3)
+    slider = ui.controls["shift"]
+    assert slider.description == "step n" and (slider.min, slider.max) == (0, 3)
     slider.value = 2
-    ui.update()
     assert "y[2] = 2·1 + 3·1 = 5" in texts(ui.result)
 
 
@@ -156,8 +155,10 @@ def test_kernel_editor_presets_and_edits():
     editor.menu.value = "box blur"
     np.testing.assert_allclose(editor.kernel(), np.full((3, 3), round(1 / 9, 4)))
     np.testing.assert_allclose(editor.last_kernel, editor.kernel())
+    before = bytes(editor.image.value)
     editor.cells[4].value = 2.0
     assert editor.last_kernel[1, 1] == 2.0 and editor.kernel()[1, 1] == 2.0
+    assert bytes(editor.image.value) != before and bytes(editor.image.value).startswith(b"\x89PNG")
 
 
 def test_kernel_editor_errors():
@@ -180,10 +181,9 @@ def test_conv1d_overview_one_row_per_step():
 def test_correlate2d_explorer_sliders_cover_the_output():
     image = np.arange(25).reshape(5, 5)
     ui = correlate2d_explorer(image, np.ones((3, 3)))
-    row, col = (next(w for w in ui.kwargs_widgets if w.description == d) for d in ("row", "column"))
-    assert (row.max, col.max) == (2, 2)
+    row, col = ui.controls["row"], ui.controls["col"]
+    assert (row.description, col.description, row.max, col.max) == ("row", "column", 2, 2)
     row.value, col.value = 2, 1
-    ui.update()
     assert fig_title(ui.result).endswith(f"= {image[2:5, 1:4].sum():g}")
 
 

@@ -122,21 +122,30 @@ def test_jpeg_view_rejects_bad_crop_and_quality():
 
 def test_widget_builders_wire_sliders_to_the_callbacks():
     box = brightness_contrast_widget(SMALL_RGB)
-    sliders = box.children[0].children
-    assert [s.description for s in sliders] == ["brightness", "contrast"]
-    assert isinstance(box.children[1], widgets.Output)
+    assert list(box.controls) == ["brightness", "contrast"]
+    assert isinstance(box.image, widgets.Image) and bytes(box.image.value).startswith(b"\x89PNG")
+    assert not any(isinstance(w, widgets.Output) for w in box.children), "no Output widget: it can stall make execute"
     box = jpeg_quality_widget(SMALL_RGB, crop=(0, 0, 10, 10))
-    assert box.children[0].description == "JPEG quality" and box.children[0].value == 50
+    assert box.controls["quality"].description == "JPEG quality" and box.controls["quality"].value == 50
 
 
 def test_widget_builder_redraws_when_a_slider_moves(monkeypatch):
     import utils.image_widgets as module
 
     calls = []
-    monkeypatch.setattr(module, "jpeg_quality_view", lambda image, quality, crop: calls.append(quality))
+
+    def fake_view(image, quality, crop):
+        calls.append(quality)
+        return plt.figure(figsize=(1, 1))
+
+    monkeypatch.setattr(module, "jpeg_quality_view", fake_view)
     box = module.jpeg_quality_widget(SMALL_RGB)
-    box.children[0].value = 80
+    box.controls["quality"].value = 80
     assert calls == [50, 80]
+    box = module.brightness_contrast_widget(SMALL_RGB)
+    before = bytes(box.image.value)
+    box.controls["contrast"].value = 2.5
+    assert bytes(box.image.value) != before
 
 
 def test_widget_builders_reject_bad_images():

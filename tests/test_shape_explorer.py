@@ -4,7 +4,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import ipywidgets as widgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -14,8 +13,6 @@ from utils.shape_explorer import (  # noqa: E402
     conv_shape_report,
     draw_grid,
     plot_conv_example,
-    explore_conv,
-    explore_pooling,
     plot_conv_step,
     plot_flatten,
     plot_pooling,
@@ -87,24 +84,20 @@ def test_plot_conv_step_highlights_the_output_cell():
     assert "no output" in fig.axes[1].texts[0].get_text()
 
 
-def test_explore_conv_widget_updates(capsys):
-    ui = widgets.interactive(explore_conv, input_size=(2, 12), kernel_size=(1, 7), padding=(0, 3), stride=(1, 4),
-                             step=(0, 24))
-    ui.kwargs_widgets[0].value = 7
-    ui.kwargs_widgets[1].value = 3
-    ui.kwargs_widgets[2].value = 0
-    ui.kwargs_widgets[3].value = 2
-    ui.update()
-    assert ui.result["output"] == 3 and ui.result["fits"]
-    ui.kwargs_widgets[0].value = 8
-    ui.update()
-    assert ui.result["dropped"] == 1
-    assert "not a whole number" in capsys.readouterr().out
+def test_conv_explorer_caption_reports_the_shape():
+    ui = conv_explorer()
+    assert list(ui.controls) == ["i", "f", "p", "s", "step"]
+    for key, value in zip("ifps", (7, 3, 0, 2)):
+        ui.controls[key].value = value
+    assert "output 3×3, every row and column is covered" in ui.caption.value
+    assert ui.result.axes[1].get_title().startswith("output 3×3")
+    ui.controls["i"].value = 8
+    assert "not a whole number" in ui.caption.value
 
 
 def test_conv_explorer_position_slider_follows_output_size():
     ui = conv_explorer()
-    input_size, kernel, padding, stride, step = ui.kwargs_widgets
+    input_size, kernel, padding, stride, step = ui.controls.values()
     assert step.max == 24
     stride.value = 2
     assert step.max == 8
@@ -112,8 +105,8 @@ def test_conv_explorer_position_slider_follows_output_size():
     padding.value = 0
     input_size.value = 3
     assert step.max == 0
-    ui.update()
-    assert ui.result["output"] is None
+    assert "larger than the padded" in ui.caption.value
+    assert "no output" in ui.result.axes[1].texts[0].get_text()
 
 
 def test_plot_pooling_titles_show_both_shapes():
@@ -138,77 +131,10 @@ def test_plot_pooling_bad_image(image, error, match):
 def test_pooling_explorer_widget_updates():
     image = np.random.default_rng(1).random((32, 48))
     ui = pooling_explorer(image)
-    size, stride, mode = ui.kwargs_widgets[:3]
-    size.value, stride.value, mode.value = 4, 4, "avg"
-    ui.update()
-    assert ui.result == (8, 12)
-    size.value, stride.value = 3, 1
-    ui.update()
-    assert ui.result == (30, 46)
-    assert explore_pooling(2, 2, "max", image) == (16, 24)
+    assert list(ui.controls) == ["size", "stride", "mode"]
+    ui.controls["size"].value, ui.controls["stride"].value, ui.controls["mode"].value = 4, 4, "avg"
+    assert ui.result.axes[1].get_title() == "avg pool 4×4, stride 4\nshape (8, 12)"
+    ui.controls["size"].value, ui.controls["stride"].value = 3, 1
+    assert ui.result.axes[1].get_title().endswith("shape (30, 46)")
     with pytest.raises(TypeError, match="pass an image"):
         pooling_explorer(None)
-
-
-def test_plot_pooling_grid_one_coloured_window_per_output_cell():
-    x = np.array([[1, 2, 5, 6], [3, 4, 7, 8], [0, 0, 1, 1], [0, 9, 1, 3]])
-    fig = plot_pooling_grid(x)
-    ax_in, ax_out = fig.axes
-    assert [t.get_text() for t in ax_out.texts] == ["4", "8", "9", "3"]
-    assert len(ax_in.patches) == 16 + 4
-    assert "→ 2×2" in ax_out.get_title()
-    with pytest.raises(ValueError, match="small 2-D array"):
-        plot_pooling_grid(np.zeros((20, 20)))
-
-
-def test_plot_flatten_shows_values_in_keras_order():
-    x = np.arange(12).reshape(2, 2, 3)
-    fig = plot_flatten(x)
-    vector_ax = fig.axes[-1]
-    assert [t.get_text() for t in vector_ax.texts] == [str(v) for v in range(12)]
-    assert "12 numbers" in vector_ax.get_title()
-    with pytest.raises(ValueError, match=r"small \(H, W, D\)"):
-        plot_flatten(np.zeros((4, 4)))
-
-
-def test_plot_shift_comparison_reports_change_before_and_after_pooling():
-    a = np.zeros((16, 16))
-    a[:, 5] = 1.0                          # one thin vertical line
-    b = np.roll(a, -1, axis=1)             # moved left by one pixel, stays in the same 4×4 windows
-    fig = plot_shift_comparison(a, b, size=4)
-    titles = [ax.get_title() for ax in fig.axes]
-    assert titles[2] == "|difference|: 200%"
-    assert titles[5] == "|difference|: 0%"
-    fig = plot_shift_comparison(a, b, size=2, box=(0, 0, 8, 8))
-    assert fig.axes[3].images[0].get_array().shape == (4, 4)
-
-
-@pytest.mark.parametrize(
-    "a, b, box, match",
-    [(np.zeros((8, 8)), np.zeros((8, 9)), None, "same shape"), (np.zeros((8, 8)), np.zeros((8, 8)), (0, 0, 2, 2), "inside"),
-     (np.zeros((8, 8)), np.zeros((8, 8)), (4, 4, 8, 8), "inside")],
-)
-def test_plot_shift_comparison_bad_input(a, b, box, match):
-    with pytest.raises(ValueError, match=match):
-        plot_shift_comparison(a, b, size=4, box=box)
-
-
-def test_plot_conv_example_shows_padded_input_kernel_and_output():
-    image = np.arange(25).reshape(5, 5)
-    kernel = np.array([[1, 0, -1]] * 3)
-    fig = plot_conv_example(image, kernel, padding=1, stride=1, position=(0, 0))
-    ax_in, ax_k, ax_out = fig.axes
-    assert ax_in.get_title() == "input 5×5, padded to 7×7"
-    assert len(ax_in.texts) == 49 and len(ax_k.texts) == 9 and len(ax_out.texts) == 25
-    assert ax_out.texts[0].get_text() == "-7"          # zeros in the padding, then -(1 + 6) from the right column
-    fig = plot_conv_example(image, kernel, padding=0, stride=2, position=(1, 1))
-    assert fig.axes[2].get_title() == "output 2×2"
-
-
-@pytest.mark.parametrize(
-    "image, position, match",
-    [(np.zeros((20, 20)), (0, 0), "small 2-D image"), (np.zeros((5, 5)), (5, 0), "outside the 5×5 output")],
-)
-def test_plot_conv_example_bad_input(image, position, match):
-    with pytest.raises(ValueError, match=match):
-        plot_conv_example(image, np.ones((3, 3)), padding=1, position=position)

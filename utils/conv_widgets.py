@@ -1,9 +1,12 @@
 """Figures and widgets for the convolution lessons (02 and 03): 1D stepper, 2D window, kernel editor, feature maps."""
 
+from functools import partial
+
 import matplotlib.pyplot as plt
 import numpy as np
 
 from utils.conv import conv1d, correlate2d
+from utils.figure_widget import figure_png, live_figure
 
 # Preset 3x3 kernels for the kernel editor (cross-correlation kernels, as CNN layers use them).
 KERNELS = {
@@ -86,7 +89,7 @@ def conv1d_stepper(x, k):
     x, k = _vector(x, "x"), _vector(k, "k")
     slider = widgets.IntSlider(value=0, min=0, max=len(x) + len(k) - 2, description="step n",
                                continuous_update=False)
-    return widgets.interactive(plot_conv1d_step, x=widgets.fixed(x), k=widgets.fixed(k), shift=slider)
+    return live_figure(partial(plot_conv1d_step, x, k), {"shift": slider})
 
 
 def plot_conv1d_overview(x, k, shifts):
@@ -166,9 +169,9 @@ def correlate2d_explorer(image, kernel):
 
     image, kernel = _gray(image), _gray(kernel, "kernel")
     rows, cols = correlate2d(image, kernel).shape
-    return widgets.interactive(plot_correlate2d_step, image=widgets.fixed(image), kernel=widgets.fixed(kernel),
-                               row=widgets.IntSlider(0, 0, rows - 1, description="row", continuous_update=False),
-                               col=widgets.IntSlider(0, 0, cols - 1, description="column", continuous_update=False))
+    return live_figure(partial(plot_correlate2d_step, image, kernel),
+                       {"row": widgets.IntSlider(0, 0, rows - 1, description="row", continuous_update=False),
+                        "col": widgets.IntSlider(0, 0, cols - 1, description="column", continuous_update=False)})
 
 
 def plot_feature_map(fmap, ax=None, title=None):
@@ -228,7 +231,6 @@ def apply_kernel_view(image, kernel, padding="valid"):
 def kernel_editor(image, presets=None, initial="Sobel x"):
     """A 3x3 grid of number boxes plus a preset menu; every change redraws ``apply_kernel_view`` live."""
     import ipywidgets as widgets
-    from IPython.display import clear_output
 
     image = _gray(image)
     presets = KERNELS if presets is None else presets
@@ -240,7 +242,7 @@ def kernel_editor(image, presets=None, initial="Sobel x"):
     menu = widgets.Dropdown(options=list(presets), value=initial, description="preset")
     cells = [widgets.FloatText(value=0.0, step=0.1, layout=widgets.Layout(width="72px")) for _ in range(9)]
     grid = widgets.GridBox(cells, layout=widgets.Layout(grid_template_columns="repeat(3, 76px)"))
-    out = widgets.Output()
+    picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
     state = {"loading": False}
 
     def kernel():
@@ -250,11 +252,7 @@ def kernel_editor(image, presets=None, initial="Sobel x"):
         if state["loading"]:
             return
         editor.last_kernel = kernel()
-        with out:
-            clear_output(wait=True)
-            fig = apply_kernel_view(image, editor.last_kernel)
-            plt.show()
-            plt.close(fig)
+        picture.value = figure_png(apply_kernel_view(image, editor.last_kernel))
 
     def load(change=None):
         state["loading"] = True
@@ -266,7 +264,7 @@ def kernel_editor(image, presets=None, initial="Sobel x"):
     menu.observe(load, names="value")
     for cell in cells:
         cell.observe(redraw, names="value")
-    editor = widgets.HBox([widgets.VBox([menu, widgets.HTML("<b>kernel</b> (edit any number)"), grid]), out])
-    editor.menu, editor.cells, editor.kernel, editor.output = menu, cells, kernel, out
+    editor = widgets.HBox([widgets.VBox([menu, widgets.HTML("<b>kernel</b> (edit any number)"), grid]), picture])
+    editor.menu, editor.cells, editor.kernel, editor.image = menu, cells, kernel, picture
     load()
     return editor

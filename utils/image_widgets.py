@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from utils.figure_widget import live_figure
 from utils.images import _check_image, adjust_brightness_contrast, jpeg_roundtrip, psnr
 from utils.quiz import multi_choice
 
@@ -134,8 +135,7 @@ def brightness_contrast_widget(image):
         "contrast": widgets.FloatSlider(value=1.0, min=0.2, max=3.0, step=0.1, description="contrast",
                                         continuous_update=False),
     }
-    output = widgets.interactive_output(partial(brightness_contrast_view, image), controls)
-    return widgets.VBox([widgets.HBox(list(controls.values())), output])
+    return live_figure(partial(brightness_contrast_view, image), controls)
 
 
 def jpeg_quality_widget(image, crop=None):
@@ -144,8 +144,7 @@ def jpeg_quality_widget(image, crop=None):
     controls = {"quality": widgets.IntSlider(value=50, min=1, max=100, step=1, description="JPEG quality",
                                              continuous_update=False,
                                              style={"description_width": "initial"})}
-    output = widgets.interactive_output(partial(jpeg_quality_view, image, crop=crop), controls)
-    return widgets.VBox([controls["quality"], output])
+    return live_figure(partial(jpeg_quality_view, image, crop=crop), controls)
 
 
 # --- Quiz ----------------------------------------------------------------------------------------------------

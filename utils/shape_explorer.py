@@ -1,11 +1,14 @@
 """Figures and widgets for lessons 04-05: how padding, stride and pooling change the shape of a feature map."""
 
+from functools import partial
+
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
 from utils.conv import correlate2d, output_size, pad2d
+from utils.figure_widget import live_figure
 from utils.pooling import POOL_MODES, _is_int, pool2d
 
 PAD_COLOR = "#d9d9d9"
@@ -152,36 +155,27 @@ def plot_conv_example(image, kernel, padding=0, stride=1, position=(0, 0)):
     return fig
 
 
-def explore_conv(input_size=5, kernel_size=3, padding=1, stride=1, step=0):
-    """Widget callback: print the shape report, draw the current kernel position and return the report."""
-    report = conv_shape_report(input_size, kernel_size, padding, stride)
-    print(report["message"])
-    fig = plot_conv_step(input_size, kernel_size, padding, stride, step)
-    plt.show()
-    plt.close(fig)
-    return report
-
-
 def conv_explorer():
-    """Sliders for input size, kernel size, padding, stride and kernel position; the position slider follows the output size."""
-    ui = widgets.interactive(
-        explore_conv,
-        input_size=widgets.IntSlider(5, 2, 12, description="input I"),
-        kernel_size=widgets.IntSlider(3, 1, 7, description="kernel F"),
-        padding=widgets.IntSlider(1, 0, 3, description="padding P"),
-        stride=widgets.IntSlider(1, 1, 4, description="stride S"),
-        step=widgets.IntSlider(0, 0, 24, description="position"),
-    )
-    shape_sliders, step_slider = ui.kwargs_widgets[:4], ui.kwargs_widgets[4]
+    """Sliders for input size, kernel size, padding, stride and kernel position over ``plot_conv_step``.
+
+    The caption is the shape report; the position slider's range follows the output size.
+    """
+    controls = {
+        "i": widgets.IntSlider(5, 2, 12, description="input I"),
+        "f": widgets.IntSlider(3, 1, 7, description="kernel F"),
+        "p": widgets.IntSlider(1, 0, 3, description="padding P"),
+        "s": widgets.IntSlider(1, 1, 4, description="stride S"),
+        "step": widgets.IntSlider(0, 0, 24, description="position"),
+    }
 
     def follow(_=None):
-        out = conv_shape_report(*(w.value for w in shape_sliders))["output"] or 1
-        step_slider.max = out * out - 1
+        out = conv_shape_report(*(controls[k].value for k in "ifps"))["output"] or 1
+        controls["step"].max = out * out - 1
 
-    for w in shape_sliders:
-        w.observe(follow, names="value")
-    follow()
-    return ui
+    for key in "ifps":
+        controls[key].observe(follow, names="value")
+    return live_figure(plot_conv_step, controls,
+                       caption=lambda i, f, p, s, step: conv_shape_report(i, f, p, s)["message"])
 
 
 def _image(image):
@@ -210,25 +204,14 @@ def plot_pooling(image, size=2, stride=None, mode="max", cmap="gray"):
     return fig
 
 
-def explore_pooling(size=2, stride=2, mode="max", image=None):
-    """Widget callback: draw the image and its pooled version; return the pooled shape."""
-    fig = plot_pooling(image, size=size, stride=stride, mode=mode)
-    shape = pool2d(_image(image), size=size, stride=stride, mode=mode).shape
-    plt.show()
-    plt.close(fig)
-    return shape
-
-
 def pooling_explorer(image):
-    """Sliders for pool size and stride and a max/avg switch over ``image``."""
+    """Sliders for pool size and stride and a max/avg switch over ``plot_pooling`` of ``image``."""
     _image(image)
-    return widgets.interactive(
-        explore_pooling,
-        size=widgets.IntSlider(2, 1, 8, description="pool size"),
-        stride=widgets.IntSlider(2, 1, 8, description="stride"),
-        mode=widgets.ToggleButtons(options=list(POOL_MODES), value="max", description="mode"),
-        image=widgets.fixed(image),
-    )
+    return live_figure(partial(plot_pooling, image), {
+        "size": widgets.IntSlider(2, 1, 8, description="pool size"),
+        "stride": widgets.IntSlider(2, 1, 8, description="stride"),
+        "mode": widgets.ToggleButtons(options=list(POOL_MODES), value="max", description="mode"),
+    })
 
 
 WINDOW_COLORS = plt.cm.tab10.colors
