@@ -22,10 +22,12 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 REQUIREMENTS = COURSE_ROOT / "requirements.txt"
 SUPPORTED_PYTHON = ((3, 11), (3, 12))
 # Distributions whose import name differs from the name with "-" replaced by "_".
-IMPORT_NAMES = {"tensorflow-cpu": "tensorflow", "opencv-python-headless": "cv2", "scikit-image": "skimage"}
+IMPORT_NAMES = {"tensorflow-cpu": "tensorflow", "opencv-python-headless": "cv2", "scikit-image": "skimage",
+                "pillow": "PIL", "pyyaml": "yaml", "websocket-client": "websocket"}
 # Tools that run outside the notebook kernel (JupyterLab, the test runner): only their version is checked,
 # since importing them in a kernel proves nothing and takes seconds.
-TOOLS = {"jupyterlab", "jupyterlab-rise", "ipykernel", "nbconvert", "nbformat", "nbval", "pytest", "hypothesis"}
+TOOLS = {"jupyterlab", "jupyterlab-rise", "ipykernel", "nbconvert", "nbformat", "nbclient", "nbval", "pytest", "hypothesis",
+         "websocket-client"}
 # Distributions that provide the same modules as a pinned one (e.g. macOS has no tensorflow-cpu wheel).
 ALTERNATIVES = {"tensorflow-cpu": ("tensorflow",), "opencv-python-headless": ("opencv-python",)}
 WIDGETS_FRONTEND = Path("@jupyter-widgets", "jupyterlab-manager", "package.json")
