@@ -109,7 +109,8 @@ def most_confident_mistakes(y_true, probs, k=8):
     probs = np.asarray(probs, dtype="float64")
     y_true = _labels(y_true, "y_true")
     if probs.ndim != 2 or probs.shape[0] != y_true.size:
-        raise ValueError(f"probs must have shape (n_images, n_classes) with n_images = {y_true.size}, got {probs.shape}")
+        raise ValueError(f"probs must have shape (n_images, n_classes) with n_images = {y_true.size}, "
+                         f"got {probs.shape}")
     if not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive int, got {k!r}")
     pred = probs.argmax(axis=1)

@@ -38,8 +38,8 @@ def _n_classes(n_classes):
 
 def build_cnn(input_shape=(64, 64, 3), n_classes=2, filters=(16, 32, 64), dense_units=64, pooling="max",
               kernel_size=3):
-    """The lesson's CNN: Rescaling (0–255 to -1…1), then per entry of ``filters`` a Conv2D+ReLU+MaxPooling block, then
-    global max/average pooling or Flatten, Dense+ReLU and a softmax output (uncompiled)."""
+    """The lesson's CNN: Rescaling (0–255 to -1…1), one Conv2D+ReLU+MaxPooling block per entry of ``filters``,
+    then global max/average pooling or Flatten, Dense+ReLU and a softmax output (uncompiled)."""
     import keras
     from keras import layers
 
@@ -61,13 +61,15 @@ def build_cnn(input_shape=(64, 64, 3), n_classes=2, filters=(16, 32, 64), dense_
 
 
 def build_dense_baseline(input_shape=(64, 64, 3), n_classes=2, hidden=(128,)):
-    """A network without convolution: Rescaling (0–255 to -1…1), Flatten, Dense+ReLU layers of sizes ``hidden``, softmax output."""
+    """A network without convolution: Rescaling (0–255 to -1…1), Flatten, Dense+ReLU layers of sizes ``hidden``,
+    softmax output (uncompiled)."""
     import keras
     from keras import layers
 
     shape = _image_shape(input_shape)
     hidden = _positive_ints(hidden, "hidden")
-    stack = [keras.Input(shape=shape), layers.Rescaling(1 / 127.5, offset=-1, name="rescale"), layers.Flatten(name="flatten")]
+    stack = [keras.Input(shape=shape), layers.Rescaling(1 / 127.5, offset=-1, name="rescale"),
+             layers.Flatten(name="flatten")]
     stack += [layers.Dense(units, activation="relu", name=f"dense{i}") for i, units in enumerate(hidden, start=1)]
     stack.append(layers.Dense(_n_classes(n_classes), activation="softmax", name="output"))
     return keras.Sequential(stack, name="dense_baseline")
@@ -122,7 +124,8 @@ def _keras_path(path):
         raise TypeError(f"path must be a str or pathlib.Path, got {type(path).__name__}")
     path = Path(path)
     if path.suffix != ".keras":
-        raise ValueError(f"save models in the native Keras format: the file name must end in '.keras', got '{path.name}'")
+        raise ValueError(f"save models in the native Keras format: the file name must end in '.keras', "
+                         f"got '{path.name}'")
     return path
 
 
