@@ -37,7 +37,7 @@ def show_pixel_values(crop, ax=None, fontsize=9):
     return ax
 
 
-def show_zoom(img, boxes, titles=None, size=3.2):
+def show_zoom(img, boxes, titles=None, size=2.6):
     """Show ``img`` and successive crops ``boxes`` = [(row, col, height, width), ...], each outlined in the one before.
 
     The last crop is drawn with its pixel values. Returns the figure.
@@ -91,7 +91,7 @@ def brightness_contrast_view(image, brightness=0, contrast=1.0):
     """Figure: ``image`` and its histogram before and after ``adjust_brightness_contrast``. Returns the figure."""
     adjusted = adjust_brightness_contrast(image, brightness, contrast)
     clipped = np.mean((adjusted == 0) | (adjusted == 255)) * 100
-    fig, axes = plt.subplots(2, 2, figsize=(8, 5.4), gridspec_kw={"height_ratios": [3, 1]})
+    fig, axes = plt.subplots(2, 2, figsize=(6.2, 4.2), gridspec_kw={"height_ratios": [3, 1]})
     _image_and_histogram(axes[:, 0], image, "original")
     _image_and_histogram(axes[:, 1], adjusted, f"brightness {brightness:+}, contrast × {contrast:.1f}")
     fig.suptitle(f"{clipped:.1f} % of values are pinned at 0 or 255 (clipped)")
