@@ -84,6 +84,7 @@ def test_conv1d_stepper_moves_through_the_steps():
     assert slider.description == "step n" and (slider.min, slider.max) == (0, 3)
     slider.value = 2
     assert "y[2] = 2·1 + 3·1 = 5" in texts(ui.result)
+    assert "y[1] = 1·(-1) + 2·1 = 1" in texts(plot_conv1d_step([1, 2, 3], [1, -1], 1)), "negative factors in brackets"
 
 
 def test_plot_matrix_writes_every_number_and_highlights():
@@ -100,7 +101,7 @@ def test_correlate2d_step_explains_one_output():
     image = np.arange(16).reshape(4, 4)
     kernel = np.array([[1, 0], [0, -1]])
     fig = plot_correlate2d_step(image, kernel, 1, 2)
-    assert "output[1, 2] = 6·1 + 11·-1 = -5" in texts(fig)
+    assert "output[1, 2] = 6·1 + 11·(-1) = -5" in texts(fig), "negative factors are bracketed"
     with pytest.raises(ValueError, match="inside the 3x3 output"):
         plot_correlate2d_step(image, kernel, 3, 0)
 

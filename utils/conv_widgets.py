@@ -60,7 +60,7 @@ def plot_conv1d_step(x, k, shift):
         mid.annotate(f"k[{shift - p}]", (p, value), ha="center", va="bottom" if value >= 0 else "top", fontsize=8)
     mid.set_ylabel("flipped kernel\nk[n − i]")
     overlap = sorted((int(p), kv) for p, kv in zip(positions, k) if 0 <= p < len(x))
-    terms = " + ".join(f"{x[p]:g}·{kv:g}" for p, kv in overlap)
+    terms = " + ".join(_product(x[p], kv) for p, kv in overlap)
     for p, _ in overlap:
         top.axvspan(p - 0.4, p + 0.4, color="gold", alpha=0.35, lw=0)
         mid.axvspan(p - 0.4, p + 0.4, color="gold", alpha=0.35, lw=0)
@@ -116,6 +116,11 @@ def plot_conv1d_overview(x, k, shifts):
     return fig
 
 
+def _product(a, b):
+    """Write a product of two numbers as 'a·b', with a negative factor in brackets: 2·(-1)."""
+    return "·".join(f"({v:g})" if v < 0 else f"{v:g}" for v in (a, b))
+
+
 def _number(fmt, value):
     """Format a number, writing values that round to zero as 0 rather than -0."""
     text = fmt.format(value)
@@ -157,7 +162,7 @@ def plot_correlate2d_step(image, kernel, row, col):
     plot_matrix(image, axes[0], "input (window in red)", highlight=(row, col, fh, fw))
     plot_matrix(kernel, axes[1], "kernel", cmap="RdBu_r", symmetric=True)
     plot_matrix(out, axes[2], "output", cmap="RdBu_r", highlight=(row, col, 1, 1), symmetric=True)
-    terms = " + ".join(f"{a:g}·{b:g}" for a, b in zip(window.ravel(), kernel.ravel()) if b != 0)
+    terms = " + ".join(_product(a, b) for a, b in zip(window.ravel(), kernel.ravel()) if b != 0)
     fig.suptitle(f"output[{row}, {col}] = {terms} = {out[row, col]:g}", fontsize=10)
     fig.tight_layout()
     return fig
