@@ -138,3 +138,45 @@ def test_pooling_explorer_widget_updates():
     assert ui.result.axes[1].get_title().endswith("shape (30, 46)")
     with pytest.raises(TypeError, match="pass an image"):
         pooling_explorer(None)
+
+
+def test_plot_conv_example_shows_padding_kernel_and_output():
+    image = np.arange(25).reshape(5, 5)
+    fig = plot_conv_example(image, np.ones((3, 3)), padding=1, position=(0, 0))
+    assert [ax.get_title() for ax in fig.axes] == ["input 5×5, padded to 7×7", "kernel 3×3", "output 5×5"]
+    with pytest.raises(ValueError, match="outside the 5×5 output"):
+        plot_conv_example(image, np.ones((3, 3)), padding=1, position=(5, 0))
+    with pytest.raises(ValueError, match="at most 12×12"):
+        plot_conv_example(np.zeros((13, 13)), np.ones((3, 3)))
+
+
+def test_plot_pooling_grid_titles_and_window_count():
+    fig = plot_pooling_grid(np.arange(16).reshape(4, 4), size=2, mode="max")
+    assert fig.axes[1].get_title() == "max pool 2×2, stride 2 → 2×2"
+    assert "15" in [t.get_text() for t in fig.axes[1].texts], "the pooled maxima are written in"
+    with pytest.raises(ValueError, match="at most 12×12"):
+        plot_pooling_grid(np.zeros((13, 13)))
+
+
+def test_plot_flatten_orders_channels_fastest():
+    fig = plot_flatten(np.arange(12).reshape(2, 2, 3))
+    vector = fig.axes[-1]
+    assert [t.get_text() for t in vector.texts] == [str(v) for v in range(12)]
+    assert "2·2·3 = 12 numbers" in vector.get_title()
+    with pytest.raises(ValueError, match=r"small \(H, W, D\) array"):
+        plot_flatten(np.zeros((4, 4)))
+
+
+def test_plot_shift_comparison_measures_the_change_and_has_colour_bars():
+    a = np.zeros((16, 16))
+    a[:, 5] = 1.0                       # a thin vertical line ...
+    b = np.roll(a, 1, axis=1)           # ... moved one pixel to the right
+    fig = plot_shift_comparison(a, b, size=4)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles[2] == "|difference|: 200%", "the thin line no longer overlaps at all"
+    assert titles[5] == "|difference|: 0%", "both lines fall into the same 4×4 windows"
+    assert sum(ax.get_label() == "<colorbar>" for ax in fig.axes) == 2, "one colour bar per row"
+    with pytest.raises(ValueError, match="same shape"):
+        plot_shift_comparison(a, b[:8])
+    with pytest.raises(ValueError, match="must lie inside"):
+        plot_shift_comparison(a, b, box=(10, 10, 8, 8))

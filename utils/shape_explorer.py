@@ -277,14 +277,14 @@ def plot_shift_comparison(a, b, size=4, mode="max", box=None):
     pooled_box = (slice(top // size, (top + height) // size), slice(left // size, (left + width) // size))
     rows = [(a[top:top + height, left:left + width], b[top:top + height, left:left + width], "edge map"),
             (pa[pooled_box], pb[pooled_box], f"{mode} pool {size}×{size}")]
-    fig, axes = plt.subplots(2, 3, figsize=(8.4, 5.8))
+    fig, axes = plt.subplots(2, 3, figsize=(9, 5.8), layout="constrained")
     for (ra, rb, label), row in zip(rows, axes):
         high = max(ra.max(), rb.max(), 1e-12)
         change = np.mean(np.abs(ra - rb)) / max(np.mean(np.abs(ra)), 1e-12)
         for ax, img, title in zip(row, (ra, rb, np.abs(ra - rb)),
                                   (label, f"{label}, shifted 1 px", f"|difference|: {change:.0%}")):
-            ax.imshow(img, cmap="magma", vmin=0, vmax=high)
+            shown = ax.imshow(img, cmap="magma", vmin=0, vmax=high)
             ax.set_title(title)
             ax.axis("off")
-    fig.tight_layout()
+        fig.colorbar(shown, ax=row, fraction=0.04, pad=0.02, label="edge strength")
     return fig
