@@ -74,3 +74,14 @@ def test_live_figure_rejects_bad_arguments():
         live_figure(line_figure, {})
     with pytest.raises(TypeError, match="control 'slope' must be an ipywidgets widget"):
         live_figure(line_figure, {"slope": 3})
+
+
+def test_no_course_widget_captures_output_while_a_cell_runs():
+    """Output widgets and interact stall headless runs (see the module docstring): build widgets with live_figure."""
+    import re
+    from pathlib import Path
+
+    utils = Path(__file__).resolve().parents[1] / "utils"
+    pattern = re.compile(r"widgets\.(Output|interactive|interact|interactive_output)\(|^\s*@?interact\(", re.M)
+    offenders = [p.name for p in sorted(utils.glob("*.py")) if pattern.search(p.read_text(encoding="utf-8"))]
+    assert not offenders, f"{offenders} build Output/interact widgets: use utils.figure_widget.live_figure instead"
