@@ -33,7 +33,7 @@ test: $(STAMP) $(SLIDES_JS) browser
 NB ?= notebooks/*.ipynb
 execute: $(STAMP)
 	for nb in $(NB); do $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; done
+	  --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; done
 
 # Offline slides: reveal.js, require.js, jQuery and MathJax from npm (versions locked in
 # slides/package-lock.json) are installed next to the decks, which load them by relative paths.

@@ -71,3 +71,8 @@ def test_verdict_is_truthy_and_silent_in_notebooks(capsys):
     assert bool(right) is True and bool(wrong) is False
     assert repr(right) == "Verdict(ok=True)"
     assert right._ipython_display_() is None
+
+
+def test_messages_round_long_floats(capsys):
+    assert not check_value(2.7554614543914795, 3.0)
+    assert "= 2.755 is too small" in capsys.readouterr().out

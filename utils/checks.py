@@ -129,8 +129,9 @@ def check_function(func, reference, cases, *, name=None, hint="", atol=1e-5, suc
 
 
 def _plain(value):
-    """Turn NumPy scalars into Python ones so messages read ``5``, not ``np.int64(5)``."""
-    return value.item() if isinstance(value, np.generic) else value
+    """Turn NumPy scalars into Python ones and round floats to 4 significant digits for messages."""
+    value = value.item() if isinstance(value, np.generic) else value
+    return float(f"{value:.4g}") if isinstance(value, float) else value
 
 
 def _short(args):
