@@ -34,3 +34,8 @@ def test_setup_rejects_bad_seed(seed):
 def test_relative_paths():
     assert paths.relative(paths.COURSE_ROOT / "data" / "x.png") == "data/x.png"
     assert paths.relative("/somewhere/else/y.png") == "y.png"
+
+
+def test_relative_rejects_non_paths():
+    with pytest.raises(TypeError, match="expects a path"):
+        paths.relative(None)
