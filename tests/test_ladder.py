@@ -64,12 +64,14 @@ def test_augmentation_grid_shows_original_first():
     np.testing.assert_array_equal(fig.axes[0].images[0].get_array(), IMAGE)
 
 
-def test_widget_callback_follows_the_controls():
-    ui = widgets.interactive(ladder.show_augmentation, kind=list(ladder.AUGMENTATIONS), strength=(0.0, 1.0, 0.1),
-                             image=widgets.fixed(IMAGE), n=widgets.fixed(3), seed=widgets.fixed(0))
-    ui.kwargs_widgets[0].value = "zoom"
-    ui.kwargs_widgets[1].value = 0.4
-    ui.update()
+def test_widget_view_follows_the_controls():
+    from utils.figure_widget import live_figure
+
+    ui = live_figure(lambda kind, strength: ladder.show_augmentation(kind, strength, image=IMAGE, n=3),
+                     {"kind": widgets.Dropdown(options=list(ladder.AUGMENTATIONS), value="flip"),
+                      "strength": widgets.FloatSlider(value=0.2, min=0.0, max=1.0, step=0.1)})
+    ui.controls["kind"].value = "zoom"
+    ui.controls["strength"].value = 0.4
     assert ui.result._suptitle.get_text() == "zoom, strength 0.40"
     assert len([ax for ax in ui.result.axes if ax.images]) == 4
 

@@ -1,0 +1,165 @@
+"""Tests for utils.pretrained: the cartoon-objects task, the base, the disk cache that rebuilds itself, the MobileNetV2 option."""
+
+import json
+
+import numpy as np
+import pytest
+
+from utils.notebook import setup
+
+keras = setup(keras=True)
+
+from utils import pretrained as P  # noqa: E402
+
+TINY = {"n_images": 48, "epochs": 1, "size": 32, "filters": [4, 8], "expand": 8}
+
+
+def test_make_objects_is_balanced_seeded_and_uint8():
+    x, y = P.make_objects(40, size=32, seed=3)
+    assert x.shape == (40, 32, 32, 3) and x.dtype == np.uint8
+    assert np.bincount(y, minlength=8).tolist() == [5] * 8
+    x2, y2 = P.make_objects(40, size=32, seed=3)
+    np.testing.assert_array_equal(x, x2)
+    np.testing.assert_array_equal(y, y2)
+    assert not np.array_equal(x, P.make_objects(40, size=32, seed=4)[0])
+
+
+@pytest.mark.parametrize("kind", P.OBJECT_CLASSES)
+def test_each_object_is_drawn_and_differs_from_the_others(kind):
+    img = P.make_object(kind, size=64, seed=1)
+    assert img.shape == (64, 64, 3) and img.dtype == np.uint8
+    assert img.std() > 8, f"{kind} looks blank"
+    others = [P.make_object(k, size=64, seed=1) for k in P.OBJECT_CLASSES if k != kind]
+    assert all(not np.array_equal(img, o) for o in others)
+
+
+def test_object_inputs_are_checked():
+    with pytest.raises(ValueError, match="kind must be one of"):
+        P.make_object("chihuahua")
+    with pytest.raises(ValueError, match="positive int"):
+        P.make_objects(0)
+    with pytest.raises(ValueError, match="size must be an int between 32 and 256"):
+        P.make_objects(4, size=16)
+
+
+def test_build_base_blocks_and_output():
+    base = P.build_base(32, [4, 8, 8], expand=12)
+    assert base.output_shape == (None, 12)
+    names = [layer.name for layer in base.layers]
+    assert [n for n in names if n.endswith("_conv")] == ["block1_conv", "block2_conv", "block3_conv"]
+    assert [n for n in names if n.startswith("block3")] == ["block3_conv", "block3_expand"]
+    with pytest.raises(ValueError, match="expand must be"):
+        P.build_base(32, [4], expand=0)
+    with pytest.raises(ValueError, match="filters must be"):
+        P.build_base(32, [])
+    with pytest.raises(ValueError, match="filters must be"):
+        P.build_base(32, [4, 0])
+
+
+def test_pretrain_base_trains_the_base_and_reports_accuracy():
+    kw = dict(n_images=64, epochs=1, size=32, filters=[4, 8], expand=8)
+    keras.utils.set_random_seed(0)
+    untrained = P.build_base(32, [4, 8], 8)
+    base, acc = P.pretrain_base(**kw)
+    assert base.output_shape == (None, 8) and 0.0 <= acc <= 1.0
+    changed = [not np.allclose(a, b) for a, b in zip(base.get_weights(), untrained.get_weights())]
+    assert all(changed), "pretraining left some weights at their initial values"
+    again, acc2 = P.pretrain_base(**kw)
+    assert acc2 == acc, "pretraining must not depend on what ran before (it seeds Keras itself)"
+    for a, b in zip(base.get_weights(), again.get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+@pytest.fixture
+def cached(tmp_path):
+    path = tmp_path / "cache" / "base.keras"
+    base, info = P.load_base(path, **TINY)
+    return path, base, info
+
+
+def test_first_load_builds_and_caches_with_sidecar(cached):
+    path, base, info = cached
+    assert info["rebuilt"] and info["status"] == "missing"
+    meta = json.loads(P.sidecar_path(path).read_text())
+    assert meta["settings"]["n_images"] == 48 and meta["bytes"] == path.stat().st_size
+    assert P.cache_status(path, **TINY) == "ok"
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")], "temporary files were left behind"
+
+
+def test_second_load_reads_the_same_weights(cached):
+    path, base, _ = cached
+    again, info = P.load_base(path, **TINY)
+    assert not info["rebuilt"] and info["status"] == "ok"
+    for a, b in zip(base.get_weights(), again.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_truncated_file_is_rebuilt_not_a_crash(cached):
+    path, base, _ = cached
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    assert P.cache_status(path, **TINY) == "corrupt"
+    rebuilt, info = P.load_base(path, **TINY)
+    assert info["rebuilt"] and info["status"] == "corrupt"
+    assert P.cache_status(path, **TINY) == "ok"
+    x = np.zeros((2, 32, 32, 3), "float32")
+    np.testing.assert_allclose(rebuilt.predict(x, verbose=0), base.predict(x, verbose=0), atol=1e-5)
+
+
+def test_garbage_file_with_matching_sidecar_is_rebuilt(cached):
+    path, _, _ = cached
+    junk = b"not a keras file" * 100
+    path.write_bytes(junk)
+    meta = json.loads(P.sidecar_path(path).read_text())
+    import hashlib
+
+    meta.update(bytes=len(junk), sha256=hashlib.sha256(junk).hexdigest())
+    P.sidecar_path(path).write_text(json.dumps(meta))
+    assert P.cache_status(path, **TINY) == "ok"  # the checksum matches, but Keras cannot read it
+    _, info = P.load_base(path, **TINY)
+    assert info["rebuilt"] and P.cache_status(path, **TINY) == "ok"
+
+
+def test_deleted_or_stale_cache_is_rebuilt(cached):
+    path, _, _ = cached
+    assert P.cache_status(path, **{**TINY, "epochs": 2}) == "stale"
+    path.unlink()
+    assert P.cache_status(path, **TINY) == "missing"
+    _, info = P.load_base(path, **TINY)
+    assert info["rebuilt"] and path.exists()
+
+
+def test_missing_sidecar_counts_as_corrupt(cached):
+    path, _, _ = cached
+    P.sidecar_path(path).unlink()
+    assert P.cache_status(path, **TINY) == "corrupt"
+
+
+def test_unknown_settings_and_bad_paths_are_rejected(tmp_path):
+    with pytest.raises(ValueError, match="unknown pretraining settings"):
+        P.load_base(tmp_path / "b.keras", learning_rate=0.1)
+    with pytest.raises(ValueError, match=r"\.keras file"):
+        P.save_base(P.build_base(32, [4], 4), tmp_path / "b.h5", dict(P.DEFAULT_SETTINGS), 0.5)
+    with pytest.raises(ValueError, match="epochs must be a positive int"):
+        P.pretrain_base(n_images=16, epochs=0, size=32, filters=[4], expand=4)
+
+
+def test_mobilenet_option_builds_offline_without_weights():
+    base = P.build_mobilenet_base(size=64, alpha=0.35, weights=None)
+    assert base.output_shape == (None, 1280)
+    core = base.layers[-1]
+    n_bn = sum(isinstance(layer, keras.layers.BatchNormalization) for layer in core.layers)
+    assert n_bn > 30, "MobileNetV2 is full of BatchNorm layers, the reason for training=False"
+    out = base.predict(np.full((2, 64, 64, 3), 255, "float32"), verbose=0)
+    assert out.shape == (2, 1280) and np.isfinite(out).all()
+
+
+def test_mobilenet_option_checks_its_arguments():
+    with pytest.raises(ValueError, match="weights must be"):
+        P.build_mobilenet_base(weights="cifar")
+    with pytest.raises(ValueError, match="alpha must be one of"):
+        P.build_mobilenet_base(alpha=0.2, weights=None)
+    with pytest.raises(ValueError, match="ImageNet weights exist for sizes"):
+        P.build_mobilenet_base(size=64, weights="imagenet")
+    with pytest.raises(ValueError, match="size must be an int"):
+        P.build_mobilenet_base(size=16, weights=None)
