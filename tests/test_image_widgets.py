@@ -19,12 +19,6 @@ CAMERA = load_sample("camera")
 SMALL_RGB = load_sample("astronaut")[::8, ::8]
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 # --- figures -------------------------------------------------------------------------------------------------
 
 def test_show_pixel_values_writes_every_grayscale_value():

@@ -4,7 +4,6 @@ import ipywidgets as widgets
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -15,12 +14,6 @@ keras = setup(keras=True)
 from utils import ladder  # noqa: E402
 
 IMAGE = (np.arange(32 * 32 * 3).reshape(32, 32, 3) % 251).astype(np.uint8)
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.mark.parametrize("kind", ladder.AUGMENTATIONS)

@@ -23,12 +23,6 @@ from utils.shape_explorer import (  # noqa: E402
 )
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def test_report_padded_same_size():
     report = conv_shape_report(5, 3, 1, 1)
     assert report["output"] == 5 and report["fits"] and report["dropped"] == 0 and report["padded"] == 7
