@@ -23,13 +23,24 @@ MIN_NAIVE_VS_VECTORISED = 100.0
 
 def timings(func, repeats):
     """(median, minimum) wall-clock seconds of ``repeats`` calls of ``func()`` after one warm-up call."""
-    func()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+    return interleaved_timings([func], repeats)[0]
+
+
+def interleaved_timings(funcs, repeats):
+    """(median, minimum) seconds for each function, called in turn each round so that all see the same machine state.
+
+    Sub-millisecond timings drift with CPU clock and cache state; timing the contenders side by side makes
+    their ratio stable even when the absolute times move.
+    """
+    for func in funcs:
         func()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times)), float(np.min(times))
+    times = [[] for _ in funcs]
+    for _ in range(repeats):
+        for func, bucket in zip(funcs, times):
+            start = time.perf_counter()
+            func()
+            bucket.append(time.perf_counter() - start)
+    return [(float(np.median(t)), float(np.min(t))) for t in times]
 
 
 def median_time(func, repeats):
@@ -61,9 +72,9 @@ def run(size=512, repeats=7, naive_repeats=3, seed=0):
     slow = correlate2d_naive(image, kernel, padding="same")
     if not (np.allclose(fast, reference, atol=1e-4) and np.allclose(fast, slow, atol=1e-4)):
         raise AssertionError("the three implementations disagree: fix utils.conv before timing it")
-    t_cv2, m_cv2 = timings(lambda: cv2.filter2D(image, -1, kernel, borderType=cv2.BORDER_CONSTANT), repeats)
-    t_vec, m_vec = timings(lambda: correlate2d(image, kernel, padding="same"), repeats)
-    t_floor, m_floor = timings(numpy_floor(image, kernel), repeats)
+    (t_cv2, m_cv2), (t_vec, m_vec), (t_floor, m_floor) = interleaved_timings(
+        [lambda: cv2.filter2D(image, -1, kernel, borderType=cv2.BORDER_CONSTANT),
+         lambda: correlate2d(image, kernel, padding="same"), numpy_floor(image, kernel)], repeats)
     t_naive, m_naive = timings(lambda: correlate2d_naive(image, kernel, padding="same"), naive_repeats)
     return {
         "image": f"{size}x{size} float32", "kernel": "3x3 float32", "padding": "same",
@@ -85,7 +96,7 @@ def run(size=512, repeats=7, naive_repeats=3, seed=0):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=512, help="image side in pixels (default 512)")
-    parser.add_argument("--repeats", type=int, default=7, help="timed repeats for the fast versions")
+    parser.add_argument("--repeats", type=int, default=51, help="timed repeats for the fast versions")
     parser.add_argument("--naive-repeats", type=int, default=3, help="timed repeats for the naive loop")
     parser.add_argument("--json", type=Path, help="write the results as JSON to this file (default: stdout)")
     args = parser.parse_args(argv)

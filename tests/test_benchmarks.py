@@ -30,3 +30,34 @@ def test_table_marks_missed_goals():
     assert "| `06_b.ipynb` | 95.0 s, 1000 MiB peak kernel | ≤ 90 s, < 1.5 GiB | **no** |" in text
     assert "| whole course | 115.0 s | ≤ 300 s | yes |" in text
     assert "10.0× (2.0 ms vs 0.2 ms) | ≤ 3× | **no** |" in text
+
+
+def test_interleaved_timings_alternate_the_contenders():
+    """Each round calls every function once, in order, so their ratio sees one machine state."""
+    from benchmarks.conv_speed import interleaved_timings
+
+    calls = []
+    result = interleaved_timings([lambda: calls.append("a"), lambda: calls.append("b")], repeats=3)
+    assert calls == ["a", "b"] * 4  # one warm-up round, then three timed rounds
+    assert len(result) == 2 and all(0 <= low <= median for median, low in result)
+
+
+def test_training_arrays_are_saved_once_then_read(tmp_path, monkeypatch):
+    """The GPU machine has no OpenCV: it reads the arrays this machine drew and saved."""
+    import numpy as np
+
+    from utils import muffins
+
+    drawn = []
+
+    def fake_make_arrays(n, size=64, seed=0, split="train"):
+        drawn.append(split)
+        return np.full((2, 4, 4, 3), len(drawn), np.uint8), np.array([0, 1])
+
+    monkeypatch.setattr(muffins, "make_arrays", fake_make_arrays)
+    path = tmp_path / "arrays.npz"
+    first = run.training_arrays(path)
+    second = run.training_arrays(path)
+    assert drawn == ["train", "test"], "the second call must read the file, not draw again"
+    assert all(np.array_equal(a, b) for a, b in zip(first, second))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["arrays.npz"], "no temporary file may be left behind"

@@ -26,8 +26,8 @@ def _as_array(value, name, ndims):
         raise ValueError(f"{name} has shape {arr.shape} ({arr.ndim}-D): expected a {wanted} array")
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}): it needs at least one value")
-    # one cheap sum first; the element-wise test only runs when the sum is not finite (NaN, inf or overflow)
-    if arr.dtype.kind == "f" and not np.isfinite(arr.sum()) and not np.all(np.isfinite(arr)):
+    # one cheap sum of squares first; the element-wise test only runs when it is not finite (NaN, inf or overflow)
+    if arr.dtype.kind == "f" and not np.isfinite(np.vdot(arr, arr)) and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinite values: clean or clip them before convolving")
     return arr
 
@@ -146,9 +146,6 @@ def _pad(image, pads):
     return np.pad(image, pads + [(0, 0)] * (image.ndim - 2))
 
 
-BLOCK_ELEMENTS = 1 << 17  # output values per block (512 KiB of float32): stays in a 1 MiB L2 cache
-
-
 def _reach(offset, pad, size_in, stride, start, stop):
     """Outputs in [start, stop) whose input index ``i * stride + offset - pad`` lies inside the image.
 
@@ -162,40 +159,51 @@ def _reach(offset, pad, size_in, stride, start, stop):
     return slice(lo, hi), slice(first, first + (hi - lo - 1) * stride + 1, stride)
 
 
-def _accumulate(out, image, weights, stride, pads):
-    """Add sum over kernel entries (u, v) of image[shifted by (u, v)] * weights[u, v] into ``out``, block by block.
+def _patch_matrix(x, fh, fw, stride, pads, out_hw):
+    """A read-only (H', F*F*C, W') view: row i holds every window of output row i, one column per output pixel.
 
-    Each kernel entry multiplies a shifted view of the whole image by one number (or, with channels,
-    one vector via matmul); entries that would read zero padding are simply skipped.
+    Like im2col, but each padded row is stored once with its F column shifts (F times the image, not F*F times):
+    the F*F*C numbers under the window at (i, j) are then ``view[i, :, j]``.
     """
-    ho, wo = out.shape[:2]
-    rows_per_block = max(1, BLOCK_ELEMENTS // (wo * (out[0, 0].size)))
-    scratch = np.empty(min(rows_per_block, ho) * out[0].size, dtype=out.dtype)
-    multiply = np.matmul if image.ndim == 3 else np.multiply
-    taps = [(u, v, weights[u, v] if image.ndim == 3 else float(weights[u, v]))
-            for u in range(weights.shape[0]) for v in range(weights.shape[1])]
-    for start in range(0, ho, rows_per_block):
-        stop = min(start + rows_per_block, ho)
-        for u, v, w in taps:
-            rows = _reach(u, pads[0][0], image.shape[0], stride, start, stop)
-            cols = _reach(v, pads[1][0], image.shape[1], stride, 0, wo)
-            if rows is None or cols is None:
-                continue
-            target = out[rows[0], cols[0]]
-            product = scratch[:target.size].reshape(target.shape)
-            multiply(image[rows[1], cols[1]], w, out=product)
-            np.add(target, product, out=target)
-    return out
+    h, w, c = x.shape
+    ho, wo = out_hw
+    (top, _), (left, _) = pads
+    rows = (ho - 1) * stride + fh                     # padded rows the output reads
+    shifted = np.empty((rows, fw, c, wo), dtype=x.dtype)
+    r0, r1 = min(top, rows), min(top + h, rows)       # where image rows land; the rest is padding
+    shifted[:r0] = 0
+    shifted[r1:] = 0
+    for v in range(fw):
+        cols = _reach(v, left, w, stride, 0, wo)
+        if cols is None:
+            shifted[r0:r1, v] = 0
+            continue
+        shifted[r0:r1, v, :, :cols[0].start] = 0
+        shifted[r0:r1, v, :, cols[0].stop:] = 0
+        shifted[r0:r1, v, :, cols[0]] = x[:r1 - r0, cols[1]].transpose(0, 2, 1)
+    item = shifted.itemsize
+    view = np.ndarray((ho, fh * fw * c, wo), shifted.dtype, shifted, 0, (stride * fw * c * wo * item, wo * item, item))
+    view.flags.writeable = False
+    return view
+
+
+def _windows_times(x, weights, stride, pads, out_hw):
+    """Multiply every window by the flattened kernel(s) in one batched matrix product; (H', W'[, K])."""
+    x3 = x if x.ndim == 3 else x[:, :, None]
+    fh, fw = weights.shape[:2]
+    patches = _patch_matrix(x3, fh, fw, stride, pads, out_hw)
+    if weights.ndim == 4:                              # K kernels: (K, F*F*C) @ (F*F*C, W') per output row
+        return np.matmul(weights.reshape(-1, weights.shape[3]).T, patches).transpose(0, 2, 1).copy()
+    return np.matmul(weights.ravel(), patches)
 
 
 def correlate2d(image, kernel, stride=1, padding="valid"):
     """Cross-correlation (what CNN layers compute): slide the kernel, multiply, sum; (H, W[, C]) -> (H', W').
 
-    Vectorised as a sum of F*F shifted views of the image, each times one kernel number,
-    in blocks of rows that fit in the CPU cache.
+    Vectorised as deep-learning libraries do it: lay the windows out as a matrix, then one matrix product.
     """
     image, k, s, pads, out_shape = _prepare(image, kernel, stride, padding, (2, 3))
-    return _accumulate(np.zeros(out_shape, dtype=image.dtype), image, k, s, pads)
+    return _windows_times(image, k, s, pads, out_shape)
 
 
 def conv2d(image, kernel, stride=1, padding="valid"):
@@ -224,5 +232,5 @@ def conv2d_layer(x, kernels, bias=None, stride=1, padding="valid"):
     b = np.zeros(n_out) if bias is None else _as_array(bias, "bias", (1,))
     if b.shape[0] != n_out:
         raise ValueError(f"bias has {b.shape[0]} values but there are {n_out} kernels: give one bias per kernel")
-    out = _accumulate(np.zeros((ho, wo, n_out), dtype=x.dtype), x, k, s, pads)
+    out = _windows_times(x, k, s, pads, (ho, wo))
     return out + b.astype(out.dtype)
