@@ -1,4 +1,4 @@
-"""Tests for utils.pretrained: the cartoon-objects task, the base, the disk cache that rebuilds itself, the MobileNetV2 option."""
+"""Tests for utils.pretrained: the base, its pretraining on pets and bakes, the disk cache that rebuilds itself, the MobileNetV2 option."""
 
 import json
 
@@ -14,34 +14,6 @@ from utils import pretrained as P  # noqa: E402
 TINY = {"n_images": 48, "epochs": 1, "size": 32, "filters": [4, 8], "expand": 8}
 
 
-def test_make_objects_is_balanced_seeded_and_uint8():
-    x, y = P.make_objects(40, size=32, seed=3)
-    assert x.shape == (40, 32, 32, 3) and x.dtype == np.uint8
-    assert np.bincount(y, minlength=8).tolist() == [5] * 8
-    x2, y2 = P.make_objects(40, size=32, seed=3)
-    np.testing.assert_array_equal(x, x2)
-    np.testing.assert_array_equal(y, y2)
-    assert not np.array_equal(x, P.make_objects(40, size=32, seed=4)[0])
-
-
-@pytest.mark.parametrize("kind", P.OBJECT_CLASSES)
-def test_each_object_is_drawn_and_differs_from_the_others(kind):
-    img = P.make_object(kind, size=64, seed=1)
-    assert img.shape == (64, 64, 3) and img.dtype == np.uint8
-    assert img.std() > 8, f"{kind} looks blank"
-    others = [P.make_object(k, size=64, seed=1) for k in P.OBJECT_CLASSES if k != kind]
-    assert all(not np.array_equal(img, o) for o in others)
-
-
-def test_object_inputs_are_checked():
-    with pytest.raises(ValueError, match="kind must be one of"):
-        P.make_object("chihuahua")
-    with pytest.raises(ValueError, match="positive int"):
-        P.make_objects(0)
-    with pytest.raises(ValueError, match="size must be an int between 32 and 256"):
-        P.make_objects(4, size=16)
-
-
 def test_build_base_blocks_and_output():
     base = P.build_base(32, [4, 8, 8], expand=12)
     assert base.output_shape == (None, 12)
@@ -54,6 +26,15 @@ def test_build_base_blocks_and_output():
         P.build_base(32, [])
     with pytest.raises(ValueError, match="filters must be"):
         P.build_base(32, [4, 0])
+    with pytest.raises(ValueError, match="stem_stride must be 1 or 2"):
+        P.build_base(32, [4], stem_stride=3)
+
+
+def test_stem_stride_halves_the_first_feature_map():
+    strided, plain = P.build_base(32, [4, 8], 8, stem_stride=2), P.build_base(32, [4, 8], 8, stem_stride=1)
+    assert strided.get_layer("block1_conv").output.shape[1:3] == (16, 16)
+    assert plain.get_layer("block1_conv").output.shape[1:3] == (32, 32)
+    assert strided.count_params() == plain.count_params(), "a stride changes the work, not the number of weights"
 
 
 def test_pretrain_base_trains_the_base_and_reports_accuracy():
