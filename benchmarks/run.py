@@ -108,7 +108,7 @@ def bench_conv(repeat):
     from benchmarks.conv_speed import median_time, run as conv_run
     from utils.notebook import setup_keras
 
-    result = conv_run(size=512, repeats=max(repeat, 5), naive_repeats=max(1, repeat // 2))
+    result = conv_run(size=512, repeats=max(repeat, 51), naive_repeats=max(1, repeat // 2))
     keras = setup_keras(0)
     rng = np.random.default_rng(0)
     image = rng.random((1, 512, 512, 1), dtype=np.float32)
