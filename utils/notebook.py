@@ -6,7 +6,8 @@ import random
 import numpy as np
 
 # Quiet TensorFlow's C++ logs. Must happen before TensorFlow is first imported in the kernel,
-# so it runs at import time of this module (see ../shared notes: the oneDNN line ignores the level).
+# so it runs at import time of this module. oneDNN stays off for code that imports TensorFlow on its own
+# (its start-up line ignores the log level); setup_keras switches it on and mutes that line itself.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
