@@ -232,5 +232,6 @@ def conv2d_layer(x, kernels, bias=None, stride=1, padding="valid"):
     b = np.zeros(n_out) if bias is None else _as_array(bias, "bias", (1,))
     if b.shape[0] != n_out:
         raise ValueError(f"bias has {b.shape[0]} values but there are {n_out} kernels: give one bias per kernel")
-    out = _windows_times(x, k, s, pads, (ho, wo))
-    return out + b.astype(out.dtype)
+    out = _windows_times(x, k, s, pads, (ho, wo))   # a fresh array: add the bias in place
+    out += b.astype(out.dtype)
+    return out
