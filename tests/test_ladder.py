@@ -123,3 +123,34 @@ def test_count_trainable_follows_freezing():
     assert ladder.count_trainable(model) == 3 * 2 + 2
     with pytest.raises(TypeError, match="Keras model"):
         ladder.count_trainable("model")
+
+
+def test_accuracy_by_group_splits_each_rung_over_the_groups():
+    y = np.array([0, 0, 1, 1, 1, 0])
+    hard = np.array([False, False, False, False, True, True])
+    table = ladder.accuracy_by_group(y, {"a": [0, 0, 1, 1, 0, 1], "b": y}, {"easy": ~hard, "hard": hard})
+    assert table == {"a": {"easy": 1.0, "hard": 0.0}, "b": {"easy": 1.0, "hard": 1.0}}
+    text = ladder.group_table(table)
+    assert text.splitlines()[0].split() == ["rung", "easy", "hard"]
+    assert "100.0%" in text.splitlines()[2] and "0.0%" in text.splitlines()[2]
+
+
+@pytest.mark.parametrize("predictions, groups, message", [
+    ({}, {"all": np.ones(3, bool)}, "non-empty dicts"),
+    ({"a": [0, 1, 1]}, {"all": np.ones(3)}, "boolean mask"),
+    ({"a": [0, 1, 1]}, {"none": np.zeros(3, bool)}, "at least one"),
+    ({"a": np.zeros((3, 2))}, {"all": np.ones(3, bool)}, "argmax"),
+])
+def test_accuracy_by_group_rejects_bad_input(predictions, groups, message):
+    with pytest.raises(ValueError, match=message):
+        ladder.accuracy_by_group(np.array([0, 1, 1]), predictions, groups)
+
+
+def test_plot_groups_draws_one_bar_per_rung_and_group():
+    table = {"scratch": {"easy": 0.9, "hard": 0.6}, "fine-tuned": {"easy": 0.92, "hard": 0.85}}
+    fig = ladder.plot_groups(table)
+    ax = fig.axes[0]
+    assert len(ax.patches) == 4 and ax.get_ylabel() == "test accuracy (%)"
+    assert sorted(round(p.get_height()) for p in ax.patches) == [60, 85, 90, 92]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["coin flip", "easy", "hard"]
+    matplotlib.pyplot.close(fig)

@@ -313,3 +313,36 @@ def test_module_runs_as_a_script(tmp_path):
                          env={**os.environ, "PYTHONPATH": str(root)})
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "s" / "test" / "muffin" / "muffin_00000.png").is_file()
+
+
+def test_lookalike_flags_name_the_pose_each_file_was_drawn_in(small_set, monkeypatch):
+    paths = sorted(small_set.glob("*/*/*.png"))
+    drawn = []
+    for name in ("_chihuahua_curled", "_chihuahua_face", "_muffin_side", "_muffin_top"):
+        real = getattr(muffins, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            drawn.append(_name == "_chihuahua_curled" or (_name == "_muffin_side" and kwargs.get("face_like", False)))
+            return _real(*args, **kwargs)
+        monkeypatch.setattr(muffins, name, spy)
+    for p in paths:  # redraw each file and record whether a look-alike pose was drawn
+        split, cls, index = p.parent.parent.name, p.parent.name, int(p.stem.split("_")[1])
+        muffins._draw_one(muffins.CLASS_NAMES.index(cls), index, split, 32, 3)  # small_set: size 32, seed 3
+    flags = muffins.lookalike_flags(paths)
+    assert flags.dtype == bool and flags.tolist() == drawn
+    assert 0 < flags.sum() < len(paths)
+
+
+def test_lookalike_flags_about_one_in_five_of_a_large_split():
+    flags = [muffins._is_lookalike(label, i, "test", 0) for label in (0, 1) for i in range(250)]
+    assert 0.15 <= np.mean(flags) <= 0.25
+
+
+def test_lookalike_flags_refuse_photos_the_generator_did_not_make(tmp_path, small_set):
+    with pytest.raises(TypeError, match="list of photo files"):
+        muffins.lookalike_flags(str(small_set))
+    with pytest.raises(ValueError, match="not a photo of the generated set"):
+        muffins.lookalike_flags([tmp_path / "train" / "muffin" / "IMG_0042.jpg"])
+    (tmp_path / "train" / "muffin").mkdir(parents=True)
+    with pytest.raises(ValueError, match="no manifest.json of utils.muffins"):
+        muffins.lookalike_flags([tmp_path / "train" / "muffin" / "muffin_00001.png"])

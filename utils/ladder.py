@@ -139,3 +139,60 @@ def count_trainable(model):
     if not hasattr(model, "trainable_weights"):
         raise TypeError(f"expected a Keras model or layer, got {type(model).__name__}")
     return int(sum(np.prod(w.shape) for w in model.trainable_weights))
+
+
+def accuracy_by_group(y_true, predictions, groups):
+    """Accuracy of every rung on every group of test photos: {rung: {group: accuracy}}.
+
+    ``predictions`` maps rung names to predicted labels, ``groups`` maps group names to boolean masks.
+    """
+    y_true = np.asarray(y_true)
+    if not isinstance(predictions, dict) or not predictions or not isinstance(groups, dict) or not groups:
+        raise ValueError("predictions and groups must be non-empty dicts: {rung: labels}, {group: boolean mask}")
+    masks = {}
+    for group, mask in groups.items():
+        mask = np.asarray(mask)
+        if mask.dtype != bool or mask.shape != y_true.shape or not mask.any():
+            raise ValueError(f"group {group!r} must be a boolean mask of shape {y_true.shape} selecting at least one "
+                             f"photo, got dtype {mask.dtype}, shape {mask.shape}")
+        masks[group] = mask
+    table = {}
+    for name, labels in predictions.items():
+        labels = np.asarray(labels)
+        if labels.shape != y_true.shape:
+            raise ValueError(f"predictions of {name!r} have shape {labels.shape}, expected {y_true.shape} "
+                             "(one predicted label per test photo: use .argmax(axis=1) on probabilities)")
+        table[str(name)] = {g: float(np.mean(labels[m] == y_true[m])) for g, m in masks.items()}
+    return table
+
+
+def group_table(table):
+    """A plain-text table of ``accuracy_by_group``: one row per rung, one column per group."""
+    groups = list(next(iter(table.values())))
+    width = max(len(name) for name in list(table) + ["rung"])
+    lines = [f"{'rung':<{width}}" + "".join(f"  {g:>16}" for g in groups), "-" * (width + 18 * len(groups))]
+    for name, accs in table.items():
+        lines.append(f"{name:<{width}}" + "".join(f"  {accs[g]:>16.1%}" for g in groups))
+    return "\n".join(lines)
+
+
+def plot_groups(table, title="Test accuracy of every rung, by kind of photo", chance=0.5):
+    """Grouped bar chart of ``accuracy_by_group``: for every rung one bar per group of photos; returns the figure."""
+    names, groups = list(table), list(next(iter(table.values())))
+    width = 0.8 / len(groups)
+    fig, ax = plt.subplots(figsize=(1.7 * len(names) + 2, 4.2))
+    for k, group in enumerate(groups):
+        xs = np.arange(len(names)) + (k - (len(groups) - 1) / 2) * width
+        accs = np.array([table[n][group] for n in names])
+        ax.bar(xs, 100 * accs, width * 0.95, label=group, color=plt.cm.Set2(k))
+        for x, acc in zip(xs, accs):
+            ax.text(x, 100 * acc + 1, f"{100 * acc:.0f}", ha="center", fontsize=9)
+    if chance is not None:
+        ax.axhline(100 * chance, color="gray", ls="--", lw=1, label="coin flip")
+    ax.set_xticks(range(len(names)), [n.replace(" + ", "\n+ ").replace(", ", ",\n") for n in names], fontsize=9)
+    ax.set_ylabel("test accuracy (%)")
+    ax.set_ylim(0, 118)
+    ax.set_title(title)
+    ax.legend(loc="upper center", ncol=len(groups) + 1, fontsize=9, frameon=False)
+    fig.tight_layout()
+    return fig

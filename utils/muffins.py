@@ -523,6 +523,37 @@ def make_arrays(n, size=64, seed=0, split="train"):
     return x, y
 
 
+def _is_lookalike(label, index, split, seed):
+    """Whether the generated image with this label, index and split is a look-alike (curled chihuahua, face muffin)."""
+    rng = np.random.default_rng([seed, SPLITS.index(split), label, index])
+    return bool(rng.uniform() < LOOKALIKE_RATE)  # the first draw of draw_chihuahua / draw_muffin
+
+
+def lookalike_flags(paths):
+    """For photo files of a generated set (e.g. ``dataset.file_paths``): True where the photo is a look-alike.
+
+    Reads the set's seed from its manifest.json; files that ``generate`` did not make raise a clear error.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        raise TypeError("paths must be a list of photo files (e.g. dataset.file_paths), not a single path")
+    flags, seeds = [], {}
+    for p in paths:
+        p = Path(p)
+        split, cls, root = p.parent.parent.name, p.parent.name, p.parent.parent.parent
+        stem = p.stem.rsplit("_", 1)
+        if split not in SPLITS or cls not in CLASS_NAMES or len(stem) != 2 or stem[0] != cls or not stem[1].isdigit():
+            raise ValueError(f"{p.name!r} is not a photo of the generated set (expected <split>/<class>/<class>_NNNNN.png)"
+                             ": look-alike flags exist only for photos made by utils.muffins")
+        if root not in seeds:
+            manifest = read_manifest(root)
+            if not manifest or manifest.get("generator") != "utils.muffins":
+                raise ValueError(f"the folder {root.name!r} has no manifest.json of utils.muffins: look-alike flags "
+                                 "exist only for the generated set (real photos have no such label)")
+            seeds[root] = int(manifest["seed"])
+        flags.append(_is_lookalike(CLASS_NAMES.index(cls), int(stem[1]), split, seeds[root]))
+    return np.array(flags, bool)
+
+
 def _settings(n_train, n_test, size, seed):
     return {"generator": "utils.muffins", "version": GENERATOR_VERSION, "seed": seed, "size": size,
             "counts": {split: {c: n // 2 for c in CLASS_NAMES} for split, n in zip(SPLITS, (n_train, n_test))}}
