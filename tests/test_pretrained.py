@@ -144,3 +144,30 @@ def test_mobilenet_option_checks_its_arguments():
         P.build_mobilenet_base(size=64, weights="imagenet")
     with pytest.raises(ValueError, match="size must be an int"):
         P.build_mobilenet_base(size=16, weights=None)
+
+
+def test_a_base_started_in_the_background_is_waited_for_and_loaded(tmp_path):
+    path = tmp_path / "cache" / "base.keras"
+    assert P.start_in_background(path, **TINY) == "missing"
+    assert P.start_in_background(path, **TINY) == "missing", "a second call must not start a second build"
+    base, info = P.load_base(path, **TINY)
+    assert info["background_status"] == "missing" and info["waited"] > 0
+    assert info["status"] == "ok" and not info["rebuilt"], "the other process built and cached it"
+    assert base.output_shape == (None, TINY["expand"])
+    _, direct = P.pretrain_base(**TINY)
+    assert info["accuracy"] == round(direct, 4), "the other process must make the same base as this one"
+    assert P.start_in_background(path, **TINY) == "ok", "nothing to build once the cache is usable"
+    assert "waited" not in P.load_base(path, **TINY)[1]
+
+
+def test_a_failed_background_build_is_rebuilt_in_the_lesson(tmp_path, monkeypatch):
+    path = tmp_path / "base.keras"
+    monkeypatch.setattr(P.sys, "executable", P.sys.executable + "-missing")  # the other process cannot start...
+    assert P.start_in_background(path, **TINY) == "missing" and path not in P._BACKGROUND
+    monkeypatch.undo()
+    failing = P.subprocess.Popen([P.sys.executable, "-c", "raise SystemExit(1)"])  # ...or fails without a file
+    P._BACKGROUND[path] = (failing, "missing")
+    base, info = P.load_base(path, **TINY)
+    assert info["rebuilt"] and info["background_status"] == "missing" and P.cache_status(path, **TINY) == "ok"
+    with pytest.raises(ValueError, match="unknown pretraining settings"):
+        P.start_in_background(path, epochz=3)

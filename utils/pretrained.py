@@ -7,6 +7,8 @@ automatically when the file is missing, truncated or was made with other setting
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -14,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from utils import pets_bakes
-from utils.paths import DATA_DIR
+from utils.paths import COURSE_ROOT, DATA_DIR, relative
 
 SOURCE_CLASSES = pets_bakes.CLASSES
 CACHE_PATH = DATA_DIR / "cache" / "pretrained_base.keras"
@@ -147,27 +149,69 @@ def save_base(base, path, settings, accuracy):
     return meta
 
 
+_BACKGROUND = {}  # cache path -> (process building it, status found when it started)
+
+
+def start_in_background(path=CACHE_PATH, **overrides):
+    """Start building the cached base in another process if it is not usable yet; ``load_base`` waits for it.
+
+    A lesson calls this at the top, so the pretraining runs while the first sections train their models.
+    Returns the status found: 'ok' means there is nothing to build.
+    """
+    path = Path(path)
+    _settings(overrides)  # unknown settings are an error here already
+    status = cache_status(path, **overrides)
+    running = _BACKGROUND.get(path)
+    if status == "ok" or (running is not None and running[0].poll() is None):
+        return status
+    command = [sys.executable, "-m", "utils.pretrained", str(path.resolve()), json.dumps(overrides)]
+    try:
+        process = subprocess.Popen(command, cwd=COURSE_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+    except OSError:  # no second process here: load_base will build the base itself
+        return status
+    _BACKGROUND[path] = (process, status)
+    return status
+
+
+def _wait_for_background(path, timeout=600):
+    """Wait for a background build of ``path`` started by ``start_in_background``; return (seconds, status found)."""
+    process, status = _BACKGROUND.pop(Path(path), (None, None))
+    if process is None:
+        return 0.0, None
+    start = time.perf_counter()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:  # a stuck build: stop it, load_base then builds the base itself
+        process.kill()
+        process.wait()
+    return time.perf_counter() - start, status
+
+
 def load_base(path=CACHE_PATH, **overrides):
     """Load the cached pretrained base, pretraining and caching it first if it is missing, stale or corrupt.
 
-    Returns ``(base, info)``; ``info`` holds the settings, held-out source accuracy, status found and seconds spent.
+    Returns ``(base, info)``; ``info`` holds the settings, held-out source accuracy, status found and seconds spent;
+    after ``start_in_background`` also ``background_status`` (found then) and ``waited`` (seconds waited for it).
     """
     import keras
 
     path = Path(path)
     settings = _settings(overrides)
     start = time.perf_counter()
+    waited, found = _wait_for_background(path)
+    extra = {} if found is None else {"background_status": found, "waited": waited}
     status = cache_status(path, **overrides)
     if status == "ok":
         try:
             base = keras.saving.load_model(path, compile=False)
             meta = json.loads(sidecar_path(path).read_text())
-            return base, {**meta, "status": status, "rebuilt": False, "seconds": time.perf_counter() - start}
+            return base, {**meta, "status": status, "rebuilt": False, "seconds": time.perf_counter() - start, **extra}
         except Exception:  # noqa: BLE001 - any unreadable file is rebuilt rather than crashing the lesson
             status = "corrupt"
     base, accuracy = pretrain_base(**settings)
     meta = save_base(base, path, settings, accuracy)
-    return base, {**meta, "status": status, "rebuilt": True, "seconds": time.perf_counter() - start}
+    return base, {**meta, "status": status, "rebuilt": True, "seconds": time.perf_counter() - start, **extra}
 
 
 MOBILENET_SIZES = (96, 128, 160, 192, 224)
@@ -195,3 +239,20 @@ def build_mobilenet_base(size=160, alpha=1.0, weights="imagenet"):
     core = keras.applications.MobileNetV2(input_shape=(size, size, 3), alpha=alpha, include_top=False,
                                           weights=weights, pooling="avg")
     return keras.Model(inputs, core(x), name="mobilenet_v2_base")
+
+
+def main(argv=None):
+    """Command line: ``python -m utils.pretrained [PATH [SETTINGS_JSON]]`` builds the cached base unless it is usable."""
+    argv = sys.argv[1:] if argv is None else argv
+    path = Path(argv[0]) if argv else CACHE_PATH
+    overrides = json.loads(argv[1]) if len(argv) > 1 else {}
+    from utils.notebook import setup
+
+    setup(keras=True)  # the same seeds, determinism and oneDNN as in the lessons, so the base is the same
+    _, info = load_base(path, **overrides)
+    print(f"{relative(path)}: {info['status']}, {'rebuilt' if info['rebuilt'] else 'loaded'} in {info['seconds']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
