@@ -248,6 +248,8 @@ def main(argv=None):
     overrides = json.loads(argv[1]) if len(argv) > 1 else {}
     from utils.notebook import setup
 
+    if hasattr(os, "nice"):
+        os.nice(10)  # in the background: the lesson's own training gets the cores first
     setup(keras=True)  # the same seeds, determinism and oneDNN as in the lessons, so the base is the same
     _, info = load_base(path, **overrides)
     print(f"{relative(path)}: {info['status']}, {'rebuilt' if info['rebuilt'] else 'loaded'} in {info['seconds']:.0f} s")
