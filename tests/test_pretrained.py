@@ -163,11 +163,19 @@ def test_a_base_started_in_the_background_is_waited_for_and_loaded(tmp_path):
 def test_a_failed_background_build_is_rebuilt_in_the_lesson(tmp_path, monkeypatch):
     path = tmp_path / "base.keras"
     monkeypatch.setattr(P.sys, "executable", P.sys.executable + "-missing")  # the other process cannot start...
-    assert P.start_in_background(path, **TINY) == "missing" and path not in P._BACKGROUND
+    assert P.start_in_background(path, **TINY) == "missing" and path.resolve() not in P._BACKGROUND
     monkeypatch.undo()
     failing = P.subprocess.Popen([P.sys.executable, "-c", "raise SystemExit(1)"])  # ...or fails without a file
-    P._BACKGROUND[path] = (failing, "missing")
+    P._BACKGROUND[path.resolve()] = (failing, "missing")
     base, info = P.load_base(path, **TINY)
     assert info["rebuilt"] and info["background_status"] == "missing" and P.cache_status(path, **TINY) == "ok"
     with pytest.raises(ValueError, match="unknown pretraining settings"):
         P.start_in_background(path, epochz=3)
+
+
+def test_command_line_rejects_bad_arguments(capsys):
+    for argv in (["base.h5"], ["base.keras", "{not json"], ["base.keras", "[1, 2]"]):
+        with pytest.raises(SystemExit) as exc:
+            P.main(argv)
+        assert exc.value.code == 2
+    assert "error:" in capsys.readouterr().err

@@ -158,13 +158,13 @@ def start_in_background(path=CACHE_PATH, **overrides):
     A lesson calls this at the top, so the pretraining runs while the first sections train their models.
     Returns the status found: 'ok' means there is nothing to build.
     """
-    path = Path(path)
+    path = Path(path).resolve()
     _settings(overrides)  # unknown settings are an error here already
     status = cache_status(path, **overrides)
     running = _BACKGROUND.get(path)
     if status == "ok" or (running is not None and running[0].poll() is None):
         return status
-    command = [sys.executable, "-m", "utils.pretrained", str(path.resolve()), json.dumps(overrides)]
+    command = [sys.executable, "-m", "utils.pretrained", str(path), json.dumps(overrides)]
     try:
         process = subprocess.Popen(command, cwd=COURSE_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
@@ -176,7 +176,7 @@ def start_in_background(path=CACHE_PATH, **overrides):
 
 def _wait_for_background(path, timeout=600):
     """Wait for a background build of ``path`` started by ``start_in_background``; return (seconds, status found)."""
-    process, status = _BACKGROUND.pop(Path(path), (None, None))
+    process, status = _BACKGROUND.pop(Path(path).resolve(), (None, None))
     if process is None:
         return 0.0, None
     start = time.perf_counter()
@@ -242,17 +242,26 @@ def build_mobilenet_base(size=160, alpha=1.0, weights="imagenet"):
 
 
 def main(argv=None):
-    """Command line: ``python -m utils.pretrained [PATH [SETTINGS_JSON]]`` builds the cached base unless it is usable."""
-    argv = sys.argv[1:] if argv is None else argv
-    path = Path(argv[0]) if argv else CACHE_PATH
-    overrides = json.loads(argv[1]) if len(argv) > 1 else {}
+    """Command line: ``python -m utils.pretrained [PATH] [SETTINGS]`` builds the cached base unless it is usable."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m utils.pretrained",
+                                     description="Build lesson 07's pretrained base (cached; rebuilt if missing, "
+                                                 "truncated or made with other settings).")
+    parser.add_argument("path", nargs="?", type=Path, default=CACHE_PATH, help="the .keras file to build or check")
+    parser.add_argument("settings", nargs="?", type=json.loads, default={},
+                        help=f'JSON of settings to change, e.g. \'{{"epochs": 5}}\'; known: {sorted(DEFAULT_SETTINGS)}')
+    args = parser.parse_args(argv)
+    if args.path.suffix != ".keras" or not isinstance(args.settings, dict):
+        parser.error("path must end in .keras and settings must be a JSON object")
     from utils.notebook import setup
 
     if hasattr(os, "nice"):
-        os.nice(10)  # in the background: the lesson's own training gets the cores first
+        os.nice(10)  # low priority: as a background build, the lesson's own training gets the cores first
     setup(keras=True)  # the same seeds, determinism and oneDNN as in the lessons, so the base is the same
-    _, info = load_base(path, **overrides)
-    print(f"{relative(path)}: {info['status']}, {'rebuilt' if info['rebuilt'] else 'loaded'} in {info['seconds']:.0f} s")
+    _, info = load_base(args.path, **args.settings)
+    print(f"{relative(args.path)}: {info['status']}, {'rebuilt' if info['rebuilt'] else 'loaded'} in "
+          f"{info['seconds']:.0f} s")
     return 0
 
 
