@@ -498,9 +498,14 @@ def _check_size(size):
     return _check_int("size", size, MIN_SIZE, MAX_SIZE)
 
 
+def _image_rng(label, index, split, seed):
+    """The RNG of one image of a generated set: its own seed, so any subset is reproducible."""
+    return np.random.default_rng([seed, SPLITS.index(split), label, index])
+
+
 def _draw_one(label, index, split, size, seed):
-    """The image with this label and index in one split: its own seeded RNG, so any subset is reproducible."""
-    rng = np.random.default_rng([seed, SPLITS.index(split), label, index])
+    """The image with this label and index in one split."""
+    rng = _image_rng(label, index, split, seed)
     return draw_chihuahua(rng, size) if label == 0 else draw_muffin(rng, size)
 
 
@@ -525,8 +530,7 @@ def make_arrays(n, size=64, seed=0, split="train"):
 
 def _is_lookalike(label, index, split, seed):
     """Whether the generated image with this label, index and split is a look-alike (curled chihuahua, face muffin)."""
-    rng = np.random.default_rng([seed, SPLITS.index(split), label, index])
-    return bool(rng.uniform() < LOOKALIKE_RATE)  # the first draw of draw_chihuahua / draw_muffin
+    return bool(_image_rng(label, index, split, seed).uniform() < LOOKALIKE_RATE)  # draw_*'s first draw
 
 
 def lookalike_flags(paths):
