@@ -102,6 +102,7 @@ def test_plot_ladder_draws_one_labelled_bar_per_rung():
     np.testing.assert_allclose(heights, [70, 76, 90])
     labels = [t.get_text() for t in ax.texts]
     assert {"70 %", "76 %", "90 %"} <= set(labels)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["coin flip"], "the chance line is in the legend"
 
 
 def test_plot_validation_curves():

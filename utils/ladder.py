@@ -104,9 +104,9 @@ def plot_ladder(results, title="The small-data ladder: test accuracy of every ru
     bars = ax.bar(range(len(rows)), 100 * accs, color=colours)
     for bar, acc in zip(bars, accs):
         ax.text(bar.get_x() + bar.get_width() / 2, 100 * acc + 1, f"{100 * acc:.0f} %", ha="center", fontsize=11)
-    if chance is not None:
-        ax.axhline(100 * chance, color="gray", ls="--", lw=1)
-        ax.text(len(rows) - 0.5, 100 * chance + 1, "coin flip", color="gray", ha="right", fontsize=9)
+    if chance is not None:  # in a legend, so the label never sits on a bar
+        ax.axhline(100 * chance, color="gray", ls="--", lw=1, label="coin flip")
+        ax.legend(loc="upper left", fontsize=9, frameon=False)
     ax.set_xticks(range(len(rows)), [n.replace(" + ", "\n+ ") for n in names], fontsize=9)
     ax.set_ylabel("test accuracy (%)")
     ax.set_ylim(0, 105)
