@@ -51,6 +51,16 @@ def test_pretrain_base_trains_the_base_and_reports_accuracy():
         np.testing.assert_allclose(a, b, atol=1e-6)
 
 
+def test_train_base_fits_any_number_of_classes_and_checks_epochs():
+    x = np.random.default_rng(0).integers(0, 256, (12, 32, 32, 3)).astype("uint8")
+    y = np.arange(12) % 3
+    base, model = P.train_base(x, y, 3, epochs=1, filters=[4, 8], expand=8)
+    assert model.output_shape == (None, 3) and base.output_shape == (None, 8)
+    assert model.layers[0] is base, "the returned base is the one inside the trained model"
+    with pytest.raises(ValueError, match="epochs must be a positive int"):
+        P.train_base(x, y, 3, epochs=0)
+
+
 @pytest.fixture
 def cached(tmp_path):
     path = tmp_path / "cache" / "base.keras"

@@ -70,17 +70,27 @@ def pretrain_base(n_images=3200, epochs=10, size=64, seed=0, filters=(16, 32, 64
     Seeds Keras with ``seed`` first, so the result does not depend on what ran before.
     """
     _check_positive("epochs", epochs)
+    x, y = pets_bakes.make_images(n_images, size=size, seed=seed)
+    x_val, y_val = pets_bakes.make_images(max(64, n_images // 8), size=size, seed=seed + 1)
+    base, model = train_base(x, y, len(SOURCE_CLASSES), epochs, seed, filters, expand, stem_stride)
+    _, accuracy = model.evaluate(x_val, y_val, batch_size=256, verbose=0)
+    return base, float(accuracy)
+
+
+def train_base(x, y, n_classes, epochs=10, seed=0, filters=(16, 32, 64), expand=256, stem_stride=2):
+    """Train a new base plus an ``n_classes``-way softmax head on photos ``x`` with labels ``y``; return both.
+
+    Seeds Keras with ``seed`` first; Adam (1e-3), batches of 32, as for the lesson's cached base.
+    """
+    _check_positive("epochs", epochs)
     import keras
 
     keras.utils.set_random_seed(seed)
-    x, y = pets_bakes.make_images(n_images, size=size, seed=seed)
-    x_val, y_val = pets_bakes.make_images(max(64, n_images // 8), size=size, seed=seed + 1)
-    base = build_base(size, filters, expand, stem_stride)
-    model = keras.Sequential([base, keras.layers.Dense(len(SOURCE_CLASSES), activation="softmax", name="kinds")])
+    base = build_base(x.shape[1], filters, expand, stem_stride)
+    model = keras.Sequential([base, keras.layers.Dense(n_classes, activation="softmax", name="kinds")])
     model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x, y, epochs=int(epochs), batch_size=32, verbose=0)
-    _, accuracy = model.evaluate(x_val, y_val, batch_size=256, verbose=0)
-    return base, float(accuracy)
+    return base, model
 
 
 def _sha256(path):
