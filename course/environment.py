@@ -11,6 +11,9 @@ from pathlib import Path
 from utils.platforms import INTEL_MAC, install_python_advice, venv_python
 
 SUPPORTED = ((3, 11), (3, 12))
+WINDOWS_LONG_PATHS = ("On Windows, TensorFlow's files have long paths: if pip mentions 'Long Path support', enable it "
+                      "(https://pip.pypa.io/warnings/enable-long-paths) or move the course to a short folder such as "
+                      "C:\\course, delete `.venv` and run the command again.")
 INPUTS = ("requirements.txt", "requirements-dev.txt", "pyproject.toml")
 STAMP = ".course-installed"
 
@@ -76,7 +79,8 @@ def ensure_venv(root, kind, run=subprocess.run):
     print("Installing the pinned packages (about 2.2 GB, a few minutes the first time) ...", flush=True)
     for cmd in install_commands(python, root):
         if run(cmd).returncode != 0:
+            hint = f"\n{WINDOWS_LONG_PATHS}" if kind == "windows" else ""
             raise SetupError(f"this step failed: {' '.join(cmd)}\nCheck the network connection to pypi.org and run "
-                             "the command again; the environment check (`-m course check`) says what is missing.")
+                             f"the command again; the environment check (`-m course check`) says what is missing.{hint}")
     write_atomically(venv / STAMP, fingerprint(root) + "\n")
     return python

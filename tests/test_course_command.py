@@ -70,9 +70,13 @@ def test_a_failed_install_leaves_no_stamp(tmp_path):
     (root / ".venv" / "bin").mkdir(parents=True)
     (root / ".venv" / "bin" / "python").write_text("")
     failing = lambda cmd, **kw: SimpleNamespace(returncode=1)  # noqa: E731
-    with pytest.raises(SetupError, match="network connection to pypi.org"):
+    with pytest.raises(SetupError, match="network connection to pypi.org") as err:
         environment.ensure_venv(root, "linux", failing)
-    assert not (root / ".venv" / environment.STAMP).exists()
+    assert not (root / ".venv" / environment.STAMP).exists() and "Long Path" not in str(err.value)
+    (root / ".venv" / "Scripts").mkdir()
+    (root / ".venv" / "Scripts" / "python.exe").write_text("")
+    with pytest.raises(SetupError, match="Long Path support"):
+        environment.ensure_venv(root, "windows", failing)
 
 
 @pytest.mark.parametrize("kind, version, words", [("macos-intel", (3, 11), "Intel Macs"),
