@@ -34,12 +34,24 @@ MIB = 2**20
 def tree_pss(proc):
     """PSS in MiB of a process and all its descendants (0 for those that vanished meanwhile)."""
     total = 0
-    for p in [proc, *proc.children(recursive=True)]:
+    try:
+        family = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    for p in family:
         try:
             total += p.memory_full_info().pss
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
+        except psutil.Error:  # vanished, zombie or not ours
             pass
     return total / MIB
+
+
+def is_kernel(proc):
+    """True for a live Jupyter kernel process (zombies and vanished processes are not)."""
+    try:
+        return "ipykernel" in " ".join(proc.cmdline())
+    except psutil.Error:
+        return False
 
 
 class Sampler(threading.Thread):
@@ -52,8 +64,7 @@ class Sampler(threading.Thread):
     def run(self):
         me = psutil.Process()
         while not self.stop.is_set():
-            kernels = [p for p in me.children() if "ipykernel" in " ".join(p.cmdline())]
-            sizes = {p.pid: tree_pss(p) for p in kernels}
+            sizes = {p.pid: tree_pss(p) for p in me.children() if is_kernel(p)}
             self.peak_total = max(self.peak_total, sum(sizes.values()))
             for pid, size in sizes.items():
                 self.peak_each[pid] = max(self.peak_each.get(pid, 0.0), size)
