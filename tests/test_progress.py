@@ -59,6 +59,7 @@ def test_widget_in_a_kernel_is_stored_as_fixed_text(monkeypatch):
     assert len(shown) == 1 and shown[0]["text/plain"] == progress.STORED_TEXT
     assert "application/vnd.jupyter.widget-view+json" in shown[0]
     assert (bar.widget[1].value, bar.widget[1].max, bar.widget[1].bar_style) == (5, 5, "success")
+    assert progress.Bar(5, "quiet", quiet=True).widget is None and len(shown) == 1
 
 
 def test_keras_callback_outside_a_notebook(capsys):

@@ -3,7 +3,7 @@
 In a Jupyter kernel the bar is an ipywidgets widget shown once per run. What the notebook stores for it is one fixed
 line of text (``STORED_TEXT``) plus the widget view, which nbval skips, so outputs do not depend on timings or
 results and a run with a frontend stores the same as one without. Outside a kernel (scripts, tests) it writes a text
-bar to stderr, or nothing with ``quiet=True``.
+bar to stderr. ``quiet=True`` shows nothing anywhere.
 
     history = model.fit(train_ds, epochs=EPOCHS, verbose=0, callbacks=[progress.training("CNN")])
 """
@@ -44,7 +44,7 @@ class Bar:
         if not isinstance(total, int) or isinstance(total, bool) or total < 0:
             raise ValueError(f"Bar(total=...) expects a non-negative int, got {total!r}")
         self.total, self.label, self.start = total, str(label), time.perf_counter()
-        self.widget = _widget_box(total, self.label) if in_kernel() else None
+        self.widget = _widget_box(total, self.label) if in_kernel() and not quiet else None
         self.quiet, self.shown = quiet or self.widget is not None, None
 
     def elapsed(self):
