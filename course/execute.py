@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from course.notebooks import LESSONS, execute, read, write_atomically
+from course.notebooks import LESSONS, execute, read, write_notebook
 
 
 def main(argv=None):
@@ -27,7 +27,7 @@ def main(argv=None):
             failed += 1
             print(f"❌ {path}: {problem} (left unchanged)", flush=True)
         else:
-            write_atomically(nb, path)
+            write_notebook(nb, path)
             print(f"✅ {path}", flush=True)
     return 1 if failed else 0
 

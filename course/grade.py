@@ -15,12 +15,12 @@ raised no error. The grader trusts what the notebook prints: a student who edits
 import argparse
 import csv
 import io
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from course.environment import write_atomically
 from course.notebooks import LESSONS, exercise_cells, execute, read
 from utils.checks import PASS
 
@@ -76,10 +76,7 @@ def write_csv(rows, path):
     writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(buffer.getvalue(), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, buffer.getvalue())
 
 
 def grade(folder, out, time_limit):

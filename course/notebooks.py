@@ -2,14 +2,16 @@
 limit. Used by the student copies, the grader and ``course execute``; runs in the course's environment."""
 
 import os
-import subprocess
 import re
+import subprocess
 import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+from course.environment import write_atomically
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = ROOT / "notebooks"
@@ -86,10 +88,6 @@ def read(path):
                          f"{str(err).splitlines()[0] if str(err) else ''})") from err
 
 
-def write_atomically(nb, path):
+def write_notebook(nb, path):
     """Save a notebook through a temporary file, so an interrupted run leaves no half-written notebook."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    nbformat.write(nb, tmp)
-    os.replace(tmp, path)
+    write_atomically(path, nbformat.writes(nb) + "\n")

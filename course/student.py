@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.notebooks import LESSONS, ROOT, execute, heading, read, write_atomically
+from course.notebooks import LESSONS, ROOT, execute, heading, read, write_notebook
 
 NOTE = ("*Student copy: the solutions and the instructor notes are left out. Hand in this notebook as it is "
         "after your last run; your instructor grades the exercises with `python -m course grade`.*")
@@ -53,7 +53,7 @@ def write_copies(notebooks, out):
     written = []
     for path in notebooks:
         target = Path(out) / Path(path).name
-        write_atomically(without_solutions(read(path)), target)
+        write_notebook(without_solutions(read(path)), target)
         written.append(target)
     return written
 
