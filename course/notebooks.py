@@ -1,6 +1,7 @@
 """Reading a lesson's structure (its sections and exercises) and running a notebook in a fresh kernel with a time
 limit. Used by the student copies, the grader and ``course execute``; runs in the course's environment."""
 
+import math
 import os
 import re
 import subprocess
@@ -58,7 +59,7 @@ def execute(nb, time_limit, cwd, allow_errors=False):
     if not time_limit or time_limit <= 0:
         raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
     deadline = time.monotonic() + time_limit
-    client = NotebookClient(nb, timeout_func=lambda cell: max(1, int(deadline - time.monotonic())),
+    client = NotebookClient(nb, timeout_func=lambda cell: max(1, math.ceil(deadline - time.monotonic())),
                             allow_errors=allow_errors, shutdown_kernel="immediate", kernel_name="python3", store_widget_state=False,
                             resources={"metadata": {"path": str(cwd)}})
     try:

@@ -77,7 +77,7 @@ def test_an_endless_notebook_is_stopped_and_keeps_what_passed(graded):
     rows, _ = graded
     assert (rows["cy"]["passed"], rows["cy"]["which"]) == ("1", "1")
     assert rows["cy"]["status"] == f"timed out after {TIME_LIMIT} s"
-    assert TIME_LIMIT <= float(rows["cy"]["seconds"]) < TIME_LIMIT + 30
+    assert TIME_LIMIT - 1 <= float(rows["cy"]["seconds"]) < TIME_LIMIT + 30
 
 
 def test_an_unreadable_notebook_gets_a_row(graded):
