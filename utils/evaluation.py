@@ -38,7 +38,9 @@ def confusion_matrix(y_true, y_pred, n_classes=2):
 
 def precision_recall(cm):
     """Per class: precision (of the images called this class, the share that are) and recall (of the
-    images of this class, the share found); 0 where nothing was called/present. Returns two arrays."""
+    images of this class, the share found); 0 where nothing was called/present. Returns two arrays.
+
+    Taught in lesson 06; tests check it against ``sklearn.metrics.precision_recall_fscore_support``."""
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or (cm < 0).any():
         raise ValueError(f"expected a square confusion matrix of counts, got shape {cm.shape}")
