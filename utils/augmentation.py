@@ -1,4 +1,4 @@
-"""Data augmentation for lesson 07: one Keras preprocessing layer per kind, and previews of what it does."""
+"""Data augmentation for lesson 07: its augmentation block, one Keras preprocessing layer per kind, and previews."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -6,6 +6,21 @@ import numpy as np
 from utils import validate
 
 AUGMENTATIONS = ("flip", "rotation", "zoom", "translation", "contrast", "brightness")
+
+
+def build_block():
+    """Lesson 07's augmentation block (its ``augment``): mirror, turn up to ±18°, zoom ±15 %, shift ±10 %, contrast
+    ×0.8–1.2; active only in training. tests/test_model_sources.py checks it against the lesson's cell."""
+    import keras
+    from keras import layers
+
+    return keras.Sequential([
+        layers.RandomFlip("horizontal"),
+        layers.RandomRotation(0.05, fill_mode="reflect"),
+        layers.RandomZoom(0.15, fill_mode="reflect"),
+        layers.RandomTranslation(0.1, 0.1, fill_mode="reflect"),
+        layers.RandomContrast(0.2, value_range=(0, 255)),
+    ], name="augment")
 
 
 def make_augmentation(kind, strength=0.2, seed=0):
