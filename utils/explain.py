@@ -140,8 +140,10 @@ def grad_cam(model, image, class_index=None, layer_name=None):
     return cam / top if top > 0 else cam
 
 
-def overlay_heatmap(image, heatmap, alpha=0.45, cmap="jet"):
-    """Blend a 0–1 heatmap (any size, resized smoothly) over an RGB uint8 image; returns an RGB uint8 image."""
+def overlay_heatmap(image, heatmap, alpha=0.45, cmap="inferno"):
+    """Blend a 0–1 heatmap (any size, resized smoothly) over an RGB uint8 image; returns an RGB uint8 image.
+
+    The default colour map, inferno (black → purple → yellow), reads the same with colour-blind eyes."""
     import cv2
 
     img = np.asarray(image)
@@ -242,7 +244,7 @@ def plot_grad_cam(images, heatmaps, titles=None, size=2.4):
         axes[0, i].imshow(np.asarray(img).astype("uint8"))
         axes[1, i].imshow(overlay_heatmap(img, heat))
         axes[0, i].set_title(titles[i] if titles else "image", fontsize=9)
-        axes[1, i].set_title("Grad-CAM (red = evidence)", fontsize=9)
+        axes[1, i].set_title("Grad-CAM (bright = evidence)", fontsize=9)
         for ax in axes[:, i]:
             ax.axis("off")
     fig.tight_layout()
