@@ -1,9 +1,9 @@
 """Data augmentation for lesson 07: its augmentation block, one Keras preprocessing layer per kind, and previews."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from utils import validate
+from utils.plots import image_grid
 
 AUGMENTATIONS = ("flip", "rotation", "zoom", "translation", "contrast", "brightness")
 
@@ -58,11 +58,8 @@ def augmentation_grid(image, augment, n=11, ncols=6, size=1.7, title="One photo,
     versions = augmented_versions(image, augment, n)
     images = [np.asarray(image).astype(np.uint8)] + list(versions)
     titles = ["original"] + [f"version {i}" for i in range(1, n + 1)]
-    nrows = -(-len(images) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.5), squeeze=False)
-    for ax in axes.flat:
-        ax.axis("off")
-    for ax, img, t in zip(axes.flat, images, titles):
+    fig, axes = image_grid(len(images), ncols, size, extra_height=0.5)
+    for ax, img, t in zip(axes, images, titles):
         ax.imshow(img)
         ax.set_title(t, fontsize=9, fontweight="bold" if t == "original" else None)
     fig.suptitle(title)
