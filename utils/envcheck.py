@@ -27,7 +27,7 @@ COLAB_REQUIREMENTS = COURSE_ROOT / "requirements-colab.txt"
 SUPPORTED_PYTHON = ((3, 11), (3, 12))
 # Distributions whose import name differs from the name with "-" replaced by "_".
 IMPORT_NAMES = {"tensorflow-cpu": "tensorflow", "opencv-python-headless": "cv2", "scikit-image": "skimage",
-                "pillow": "PIL", "pyyaml": "yaml", "websocket-client": "websocket"}
+                "pillow": "PIL", "pyyaml": "yaml", "websocket-client": "websocket", "scikit-learn": "sklearn"}
 # Tools that run outside the notebook kernel (JupyterLab, the test runner): only their version is checked,
 # since importing them in a kernel proves nothing and takes seconds.
 TOOLS = {"jupyterlab", "jupyterlab-rise", "ipykernel", "nbconvert", "nbformat", "nbclient", "nbval", "pytest", "hypothesis",

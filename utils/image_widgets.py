@@ -6,10 +6,11 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
+from skimage.metrics import peak_signal_noise_ratio
 
 from utils.figure_widget import live_figure
 from utils import validate
-from utils.images import adjust_brightness_contrast, jpeg_roundtrip, psnr
+from utils.images import adjust_brightness_contrast, jpeg_roundtrip
 from utils.quiz import multi_choice
 
 # --- Figures -------------------------------------------------------------------------------------------------
@@ -122,7 +123,7 @@ def jpeg_quality_view(image, quality=50, crop=None):
     if crop is not None:
         axes[0, 0].add_patch(Rectangle((col - 0.5, row - 0.5), width, height, fill=False, edgecolor="yellow", linewidth=2))
     fig.suptitle(f"JPEG quality {quality}: {nbytes:,} bytes ({ratio:.0f}× smaller than raw), "
-                 f"PSNR {psnr(image, decoded):.1f} dB")
+                 f"PSNR {peak_signal_noise_ratio(image, decoded):.1f} dB")
     fig.tight_layout()
     return fig
 
