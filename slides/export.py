@@ -65,6 +65,13 @@ def strip_widgets(nb):
     return nb
 
 
+def number_cells(nb):
+    """Store each cell's index in ``metadata.cell_index`` (the template writes it as data-cell-index)."""
+    for index, cell in enumerate(nb.cells):
+        cell.metadata["cell_index"] = index
+    return nb
+
+
 def uses_mermaid(nb):
     """True when a notebook draws a mermaid diagram (which needs mermaid.js from the network)."""
     for cell in nb.cells:
@@ -98,7 +105,7 @@ def export_deck(notebook, out=OUT):
     if uses_mermaid(nb):
         raise ValueError(f"{notebook.name} draws a mermaid diagram, which needs mermaid.js from the network: "
                          "use a matplotlib figure or an image instead")
-    html, _ = exporter().from_notebook_node(strip_widgets(nb), resources={"metadata": {"name": notebook.stem}})
+    html, _ = exporter().from_notebook_node(number_cells(strip_widgets(nb)), resources={"metadata": {"name": notebook.stem}})
     remote = external_assets(html)
     if remote:
         raise ValueError(f"{notebook.name}: the deck would load {remote} from the network; use local files")
