@@ -28,11 +28,14 @@
 
   const GRAPHIC = 'img, svg, canvas, video, iframe, object, embed, input, textarea';
 
-  // The visible part of el's ancestors up to the slide: the tightest box that scrolls or crops.
+  // The visible part of el's ancestors up to the slide: the tightest box that scrolls or crops;
+  // null for text only screen readers get (MathJax's assistive MathML, clipped to nothing).
   function visibleBox(el, slide, styles) {
     let right = Infinity, bottom = Infinity;
-    for (let a = el.parentElement; a; a = a.parentElement) {
+    for (let a = el; a; a = a.parentElement) {
       const style = styles(a);
+      if (style.clip !== 'auto' && style.position === 'absolute' || style.clipPath !== 'none') return null;
+      if (a === el) continue;
       if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
         const r = a.getBoundingClientRect(), k = r.width / (a.offsetWidth || 1);
         if (style.overflowX !== 'visible') right = Math.min(right, r.left + (a.clientLeft + a.clientWidth) * k);
@@ -59,6 +62,7 @@
     const content = (el, r) => {  // r: the rect of el's text or of el itself
       if (r.width === 0 && r.height === 0) return;
       const box = visibleBox(el, slide, styles);
+      if (!box) return;
       if (x(r.right) > W + TOL) add(el, 'right', 'past the slide edge', x(r.right) - W);
       else if (r.right > box.right + TOL * k) add(el, 'right', 'hidden in its box', (r.right - box.right) / k);
       if (r.bottom > box.bottom + TOL * k) add(el, 'bottom', 'hidden in its box', (r.bottom - box.bottom) / k);
@@ -117,28 +121,36 @@
             family: style.fontFamily, box_px: Math.round(inner)};
   }
 
-  // Wait until MathJax has re-rendered the slide (nbconvert's decks re-render math on slidechanged).
-  const mathDone = () => new Promise(done => (window.MathJax && MathJax.Hub ? MathJax.Hub.Queue(done) : done()));
+  // Wait until the deck has re-rendered the slide's math and fitted its figures (both queued on slidechanged).
+  const settled = () => new Promise(done => (window.MathJax && MathJax.Hub ? MathJax.Hub.Queue(done) : done()));
+
+  // Show slide h/v in its final state: every fragment shown, every <details> open, no transitions.
+  window.fitVisit = async function (h, v) {
+    if (!document.getElementById('fit-still')) {
+      Reveal.configure({transition: 'none', backgroundTransition: 'none'});
+      const still = document.createElement('style');
+      still.id = 'fit-still';
+      still.textContent = '.reveal * { transition: none !important; animation: none !important; }';
+      document.head.appendChild(still);
+      document.querySelectorAll('.reveal details').forEach(d => { d.open = true; });
+    }
+    Reveal.slide(h, v, 1e6);
+    await settled();
+    return Reveal.getCurrentSlide();
+  };
 
   window.measureDeck = async function () {
     const config = Reveal.getConfig();
     const W = config.width, H = config.height;
     const frame = document.querySelector('.reveal .slides');
-    Reveal.configure({transition: 'none', backgroundTransition: 'none'});
-    const still = document.createElement('style');  // fragments show at once (layout does not change)
-    still.textContent = '.reveal * { transition: none !important; animation: none !important; }';
-    document.head.appendChild(still);
     const slides = [];
     let width = null;
     for (const [n, slide] of Reveal.getSlides().entries()) {
       const {h, v} = Reveal.getIndices(slide);
-      Reveal.slide(h, v, 1e6);  // every fragment shown
-      await mathDone();
+      await fitVisit(h, v);
       slides.push({n, h, v, title: title(slide), ...measureSlide(slide, W, H, frame)});
       width = width || codeWidth();
     }
-    Reveal.slide(0, 0, 0);
-    still.remove();
     return JSON.stringify({width: W, height: H, code: width, slides});
   };
 })();

@@ -182,10 +182,10 @@ def screenshots(client, fit, notebook, folder, out=export.OUT):
     tab = browser.open_offline(client, deck.as_uri())
     paths = []
     try:
+        client.evaluate(tab.session, MEASURE)
         for where in sorted({p.where for p in fit.problems}, key=lambda w: tuple(map(int, w.split("/")))):
             h, v = where.split("/")
-            client.evaluate(tab.session, f"Reveal.configure({{transition: 'none'}}); Reveal.slide({h}, {v}, 1e6); "
-                                         "new Promise(d => MathJax.Hub.Queue(d))", await_promise=True)
+            client.evaluate(tab.session, f"fitVisit({h}, {v}).then(() => true)", await_promise=True)
             png = client.send("Page.captureScreenshot", tab.session, format="png")["data"]
             path = folder / f"{fit.lesson}_{h}_{v}.png"
             path.write_bytes(base64.b64decode(png))
