@@ -18,15 +18,16 @@
   }
 
   function cellOf(el) {
-    const slot = el.closest('[data-cell-index]');
-    return slot ? Number(slot.dataset.cellIndex) : null;
+    const slot = el.closest('[data-cell-index], [data-windowed-list-index]');  // the latter: JupyterLab (RISE)
+    return slot ? Number(slot.dataset.cellIndex ?? slot.dataset.windowedListIndex) : null;
   }
 
   function shown(el, style) {
     return style.display !== 'none' && style.visibility !== 'hidden' && !el.closest('aside.notes');
   }
 
-  const GRAPHIC = 'img, svg, canvas, video, iframe, object, embed, input, textarea';
+  // Measured as a whole: graphics, and typeset formulas (MathJax clips the pieces of tall brackets by design).
+  const GRAPHIC = 'img, svg, canvas, video, iframe, object, embed, input, textarea, .MathJax_CHTML, .MathJax_SVG, mjx-container';
 
   // The visible part of el's ancestors up to the slide: the tightest box that scrolls or crops;
   // null for text only screen readers get (MathJax's assistive MathML, clipped to nothing).
@@ -49,13 +50,14 @@
   // What is cut in one slide: content (text, images, formulas) right of the slide edge or outside the
   // visible part of a box that scrolls or crops it, and boxes that show a scroll bar.
   function measureSlide(slide, W, H, frame) {
+    const minText = parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--deck-small')) || 16;
     const fr = frame.getBoundingClientRect();
     const k = fr.width / W;  // reveal.js scale
     const x = v => (v - fr.left) / k, y = v => (v - fr.top) / k;
     const cache = new Map();
     const styles = el => cache.get(el) || cache.set(el, getComputedStyle(el)).get(el);
     const cuts = [];
-    const add = (el, side, how, px) => cuts.push({cell: cellOf(el), kind: kindOf(el), side, how, px: Math.round(px),
+    const add = (el, side, how, px) => cuts.push({cell: cellOf(el), kind: kindOf(el), side, how, px: Math.round(px * 10) / 10,
                                                    tag: el.nodeName.toLowerCase()});
     let bottom = 0;
     const ends = new Map();  // cell index -> bottom of its content
@@ -73,13 +75,14 @@
     const range = document.createRange();
     for (const el of slide.querySelectorAll('*')) {
       const style = styles(el);
-      if (!shown(el, style) || el.closest('svg') && !el.matches('svg')) continue;
+      if (!shown(el, style) || el.parentElement.closest(GRAPHIC)) continue;
       if (el.matches(GRAPHIC)) content(el, el.getBoundingClientRect());
       else {
         for (const node of el.childNodes) {
           if (node.nodeType !== Node.TEXT_NODE || !node.textContent.trim()) continue;
           range.selectNodeContents(node);
           content(el, range.getBoundingClientRect());
+          if (parseFloat(style.fontSize) < minText - 0.01) add(el, 'small', 'text smaller than the minimum', parseFloat(style.fontSize));
         }
       }
       // a box that shows a scroll bar
@@ -104,10 +107,10 @@
     return h ? h.textContent.replace(/¶/g, '').trim() : '';
   }
 
-  // How many characters of the code font fit on one line of a code box.
-  function codeWidth() {
-    const box = Array.from(Reveal.getCurrentSlide().querySelectorAll('.jp-CodeCell .jp-InputArea-editor pre'))
-      .find(pre => pre.clientWidth > 0 && !pre.closest('aside.notes'));
+  // How many characters fit on one line of the first box matching `selector` on the current slide.
+  function lineWidth(selector) {
+    const box = Array.from(Reveal.getCurrentSlide().querySelectorAll(selector))
+      .find(el => el.clientWidth > 0 && !el.closest('aside.notes'));
     if (!box) return null;
     const style = getComputedStyle(box);
     const probe = document.createElement('span');
@@ -118,7 +121,7 @@
     probe.remove();
     const inner = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
     return {chars: Math.floor(inner / char), char_px: +char.toFixed(2), font_px: parseFloat(style.fontSize),
-            family: style.fontFamily, box_px: Math.round(inner)};
+            line_px: parseFloat(style.lineHeight) || null, family: style.fontFamily, box_px: Math.round(inner)};
   }
 
   // Wait until the deck has re-rendered the slide's math and fitted its figures (both queued on slidechanged).
@@ -139,18 +142,22 @@
     return Reveal.getCurrentSlide();
   };
 
+  window.fitMeasureSlide = measureSlide;
+
   window.measureDeck = async function () {
     const config = Reveal.getConfig();
     const W = config.width, H = config.height;
     const frame = document.querySelector('.reveal .slides');
     const slides = [];
-    let width = null;
+    let code = null, output = null;
     for (const [n, slide] of Reveal.getSlides().entries()) {
       const {h, v} = Reveal.getIndices(slide);
       await fitVisit(h, v);
       slides.push({n, h, v, title: title(slide), ...measureSlide(slide, W, H, frame)});
-      width = width || codeWidth();
+      code = code || lineWidth('.jp-CodeCell .jp-InputArea-editor pre');
+      output = output || lineWidth('.jp-OutputArea-output.jp-RenderedText > pre');
     }
-    return JSON.stringify({width: W, height: H, code: width, slides});
+    const minText = parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--deck-small')) || 16;
+    return JSON.stringify({width: W, height: H, min_text: minText, code, output, slides});
   };
 })();

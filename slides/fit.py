@@ -29,14 +29,24 @@ MEASURE = Path(__file__).resolve().with_name("fit.js").read_text(encoding="utf-8
 
 @dataclass
 class Problem:
-    """One cell on one slide that does not fit: ``what`` is "cut on the right" or "too tall"."""
+    """One cell on one slide that does not fit: ``what`` is "cut on the right", "too tall" or "text too small"."""
 
     slide: int  # 1-based position in the deck
     where: str  # reveal.js address h/v: open <deck>.html#/h/v
     title: str
-    cell: int | None  # index in the notebook's cells (None: not inside a cell)
+    cell: int | None  # index in the notebook's cells, from 0 (None: not inside a cell)
     what: str
     reason: str
+    start: str = ""  # the cell's first line, to find it in JupyterLab
+
+
+def first_line(cell, width=50):
+    """The first non-blank line of a cell's source (without nbval markers), cut to ``width`` characters."""
+    for line in cell.source.splitlines():
+        if line.strip() and not export.NBVAL_MARKER.fullmatch(line):
+            line = line.strip()
+            return line if len(line) <= width else line[: width - 1] + "…"
+    return ""
 
 
 @dataclass
@@ -47,9 +57,11 @@ class DeckFit:
     slides: int
     cut_right: int  # slides with something cut on the right
     too_tall: int  # slides whose content is taller than the slide
+    too_small: int  # slides with text smaller than the deck's minimum (16 px)
     tallest: int  # px, the tallest slide's content
     size: tuple
     code: dict | None  # the code box: characters per line, font size, font
+    output: dict | None  # the same for output text (which wraps)
     problems: list = field(default_factory=list)
 
     @property
@@ -84,7 +96,8 @@ def cut_reason(cell, cuts, fit_chars):
     if "code" in kinds:
         lines = cell.source.splitlines()
         over = [len(line) for line in lines if fit_chars and len(line) > fit_chars]
-        reasons.append(f"long code line: {longest(lines)} chars ({len(over)} over the {fit_chars} that fit)" if over
+        reasons.append(f"long code line: {longest(lines)} chars ({len(over)} {'line' if len(over) == 1 else 'lines'} "
+                       f"longer than the {fit_chars} that fit)" if over
                        else f"code {px} px too wide (longest line {longest(lines)} chars)")
     if "output text" in kinds:
         reasons.append(f"output text {px} px too wide (longest line {longest(output_lines(cell))} chars)")
@@ -95,8 +108,7 @@ def cut_reason(cell, cuts, fit_chars):
     if kinds & {"markdown", "formula"}:
         what = "formula" if "formula" in kinds else "text"
         reasons.append(f"markdown {what} {px} px too wide")
-    hidden = any(c["how"] != "past the slide edge" for c in cuts)
-    return "; ".join(reasons or [f"{px} px too wide"]) + (" (hidden behind a scroll bar or crop)" if hidden else "")
+    return "; ".join(reasons or [f"{px} px too wide"])
 
 
 def tall_reason(cell, box, height):
@@ -130,18 +142,30 @@ def problems_of(nb, data):
         for index, cuts in sorted(right.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
             cell = nb.cells[index] if index is not None else None
             reason = cut_reason(cell, cuts, fit_chars) if cell is not None else f"{max(c['px'] for c in cuts)} px too wide"
-            found.append(Problem(**head, cell=index, what="cut on the right", reason=reason))
+            found.append(Problem(**head, cell=index, what="cut on the right", reason=reason,
+                                 start=first_line(cell) if cell is not None else ""))
+        small = {}
+        for cut in s["cuts"]:
+            if cut["side"] == "small":
+                small.setdefault(cut["cell"], []).append(cut)
+        for index, cuts in sorted(small.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
+            sizes = sorted({c["px"] for c in cuts})
+            kinds = sorted({c["kind"] for c in cuts})
+            found.append(Problem(**head, cell=index, what="text too small",
+                                 start=first_line(nb.cells[index]) if index is not None else "",
+                                 reason=f"{' and '.join(kinds)} text of {', '.join(f'{px:g}' for px in sizes)} px "
+                                        f"(the minimum is {data['min_text']:g} px)"))
         clipped = {c["cell"] for c in s["cuts"] if c["side"] == "bottom"}
         boxes = {b["cell"]: b for b in s["cells"]}
         if s["height"] > H:
             low = [b for b in s["cells"] if b["bottom"] > H] or s["cells"][-1:]
             for box in low:
                 cell = nb.cells[box["cell"]]
-                found.append(Problem(**head, cell=box["cell"], what="too tall",
+                found.append(Problem(**head, cell=box["cell"], what="too tall", start=first_line(cell),
                                      reason=f"slide content {s['height']} px tall; this cell " + tall_reason(cell, box, H)))
         for index in sorted(clipped - {None}):
             if s["height"] <= H or boxes.get(index, {}).get("bottom", 0) <= H:
-                found.append(Problem(**head, cell=index, what="too tall",
+                found.append(Problem(**head, cell=index, what="too tall", start=first_line(nb.cells[index]),
                                      reason="content hidden behind a vertical scroll bar or crop"))
     return found
 
@@ -171,7 +195,9 @@ def check(client, notebook, out=export.OUT):
         lesson=notebook.stem, slides=len(slides),
         cut_right=len({p.slide for p in found if p.what == "cut on the right"}),
         too_tall=len({p.slide for p in found if p.what == "too tall"}),
-        tallest=max((s["height"] for s in slides), default=0), size=(W, H), code=data["code"], problems=found)
+        too_small=len({p.slide for p in found if p.what == "text too small"}),
+        tallest=max((s["height"] for s in slides), default=0), size=(W, H), code=data["code"],
+        output=data["output"], problems=found)
 
 
 def screenshots(client, fit, notebook, folder, out=export.OUT):
@@ -199,12 +225,13 @@ def report(fit):
     """A short human-readable report of one deck."""
     W, H = fit.size
     code = fit.code or {}
-    lines = [f"{fit.lesson}: {fit.slides} slides at {W}x{H}; {fit.cut_right} cut on the right, {fit.too_tall} taller "
-             f"than the slide (tallest {fit.tallest} px)"
+    lines = [f"{fit.lesson}: {fit.slides} slides at {W}x{H}; {fit.cut_right} with something cut on the right, {fit.too_tall} taller "
+             f"than the slide (tallest {fit.tallest} px), {fit.too_small} with text under the minimum size"
              + (f"; a code line fits {code['chars']} chars at {code['font_px']:g} px" if code else "")]
     for p in fit.problems:
-        cell = f"cell {p.cell}" if p.cell is not None else "no cell"
-        lines.append(f"  slide {p.slide} (#/{p.where}) {p.title!r}: {cell} {p.what}: {p.reason}")
+        cell = f"cell {p.cell} ({p.start!r})" if p.cell is not None else "outside the cells"
+        title = f" {p.title!r}" if p.title else ""
+        lines.append(f"  slide {p.slide} (#/{p.where}){title}: {cell} {p.what}: {p.reason}")
     if fit.fits:
         lines.append("  every slide fits")
     return "\n".join(lines)
