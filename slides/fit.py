@@ -91,7 +91,7 @@ def output_lines(cell):
 def cut_reason(cell, cuts, fit_chars):
     """Why a cell is cut on the right, from what the browser saw (``cuts``) and the cell's text."""
     kinds = {c["kind"] for c in cuts}
-    px = max(c["px"] for c in cuts)
+    px = round(max(c["px"] for c in cuts))
     reasons = []
     if "code" in kinds:
         lines = cell.source.splitlines()
@@ -141,7 +141,7 @@ def problems_of(nb, data):
                 right.setdefault(cut["cell"], []).append(cut)
         for index, cuts in sorted(right.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
             cell = nb.cells[index] if index is not None else None
-            reason = cut_reason(cell, cuts, fit_chars) if cell is not None else f"{max(c['px'] for c in cuts)} px too wide"
+            reason = cut_reason(cell, cuts, fit_chars) if cell is not None else f"{round(max(c['px'] for c in cuts))} px too wide"
             found.append(Problem(**head, cell=index, what="cut on the right", reason=reason,
                                  start=first_line(cell) if cell is not None else ""))
         small = {}

@@ -174,6 +174,7 @@ def test_fit_check_names_cells_that_do_not_fit(tmp_path, browser):
     stdout = v4.new_output("stream", name="stdout", text="a fine output\n")
     long_output = v4.new_output("stream", name="stdout", text="words that wrap at spaces " * 20 + "\n")
     figure = v4.new_output("display_data", data={"image/png": png(1600, 900), "text/plain": "<Figure>"})
+    tall_figure = v4.new_output("display_data", data={"image/png": png(600, 1200), "text/plain": "<Figure>"})
     cells = [
         v4.new_markdown_cell("# Fit self-test", metadata=slide),
         v4.new_code_cell("x = 1\nprint('a fine output')", outputs=[stdout]),
@@ -186,6 +187,12 @@ def test_fit_check_names_cells_that_do_not_fit(tmp_path, browser):
         v4.new_markdown_cell("## A wide figure shrinks", metadata=slide),
         v4.new_code_cell("plt.show()", outputs=[figure]),
         v4.new_markdown_cell("a note far too long for a slide " * 40, metadata={"slideshow": {"slide_type": "notes"}}),
+        v4.new_markdown_cell("## Prose: long words break, boxes that are too wide stick out", metadata=slide),
+        v4.new_markdown_cell("https://example.org/" + "a-very-long-path" * 12),
+        v4.new_markdown_cell('<div style="width: 1500px">' + "text in a box wider than the slide " * 8 + "</div>"),
+        v4.new_markdown_cell("## A tall figure shrinks to 75 % at most\n\n<span style='font-size: 12px'>small print is too small</span>",
+                             metadata=slide),
+        v4.new_code_cell("plt.show()", outputs=[tall_figure]),
     ]
     nb = v4.new_notebook(cells=cells, metadata={"language_info": {"name": "python"}})
     path = tmp_path / "selftest.ipynb"
@@ -193,9 +200,13 @@ def test_fit_check_names_cells_that_do_not_fit(tmp_path, browser):
     (tmp_path / "node_modules").symlink_to(export.OUT / "node_modules", target_is_directory=True)
 
     result = fit.check(browser, path, out=tmp_path)
-    assert result.slides == 5 and result.size == (1280, 720)
-    assert [(p.cell, p.what) for p in result.problems] == [(3, "cut on the right"), (5, "too tall")], fit.report(result)
+    assert result.slides == 7 and result.size == (1280, 720)
+    assert [(p.cell, p.what) for p in result.problems] == [
+        (3, "cut on the right"), (5, "too tall"), (13, "cut on the right"), (14, "text too small"), (15, "too tall"),
+    ], fit.report(result)
     assert "long code line: 234 chars" in result.problems[0].reason
     assert "40 code lines" in result.problems[1].reason
-    assert (result.cut_right, result.too_tall) == (1, 1) and result.tallest > 720
+    assert "markdown text" in result.problems[2].reason
+    assert "figure 900 px tall" in result.problems[4].reason  # 75 % of 1200 px
+    assert (result.cut_right, result.too_tall, result.too_small) == (2, 2, 1) and result.tallest > 720
     assert result.code["font_px"] >= 18 and result.code["chars"] >= 100
