@@ -116,16 +116,13 @@ def tall_reason(cell, box, height):
     parts = []
     if cell is not None and cell.cell_type == "code":
         parts.append(f"{len(cell.source.splitlines())} code lines ({box['code']} px)")
-        if box["figures"]:
-            parts.append("figure " + " + ".join(f"{h} px" for h in box["figures"]) + " tall")
-        text = output_lines(cell)
-        if text:
-            parts.append(f"{len(text)} output lines")
-        if box["output"] and not box["figures"] and not text:
-            parts.append(f"output {box['output']} px")
+        if box["output"]:
+            text = len(output_lines(cell))
+            inside = ([f"{text} text lines"] if text else []) + [f"figure {h} px" for h in box["figures"]]
+            parts.append(f"output {box['output']} px" + (f" ({', '.join(inside)})" if inside else ""))
     elif cell is not None:
         parts.append(f"markdown {box['bottom'] - box['top']} px")
-    return f"ends at {box['bottom']} of {height} px: " + ", ".join(parts)
+    return f"runs from {box['top']} to {box['bottom']} px (of {height}): " + ", ".join(parts)
 
 
 def problems_of(nb, data):
@@ -162,7 +159,7 @@ def problems_of(nb, data):
             for box in low:
                 cell = nb.cells[box["cell"]]
                 found.append(Problem(**head, cell=box["cell"], what="too tall", start=first_line(cell),
-                                     reason=f"slide content {s['height']} px tall; this cell " + tall_reason(cell, box, H)))
+                                     reason=f"slide content {s['height']} px tall; the cell " + tall_reason(cell, box, H)))
         for index in sorted(clipped - {None}):
             if s["height"] <= H or boxes.get(index, {}).get("bottom", 0) <= H:
                 found.append(Problem(**head, cell=index, what="too tall", start=first_line(nb.cells[index]),

@@ -207,6 +207,6 @@ def test_fit_check_names_cells_that_do_not_fit(tmp_path, browser):
     assert "long code line: 234 chars" in result.problems[0].reason
     assert "40 code lines" in result.problems[1].reason
     assert "markdown text" in result.problems[2].reason
-    assert "figure 900 px tall" in result.problems[4].reason  # 75 % of 1200 px
+    assert "figure 900 px" in result.problems[4].reason  # 75 % of 1200 px
     assert (result.cut_right, result.too_tall, result.too_small) == (2, 2, 1) and result.tallest > 720
     assert result.code["font_px"] >= 18 and result.code["chars"] >= 100
