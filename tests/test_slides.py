@@ -190,8 +190,8 @@ def test_fit_check_names_cells_that_do_not_fit(tmp_path, browser):
         v4.new_markdown_cell("## Prose: long words break, boxes that are too wide stick out", metadata=slide),
         v4.new_markdown_cell("https://example.org/" + "a-very-long-path" * 12),
         v4.new_markdown_cell('<div style="width: 1500px">' + "text in a box wider than the slide " * 8 + "</div>"),
-        v4.new_markdown_cell("## A tall figure shrinks to 75 % at most\n\n<span style='font-size: 12px'>small print is too small</span>",
-                             metadata=slide),
+        v4.new_markdown_cell("## A figure that 75 % would not fit keeps its size\n\n"
+                             "<span style='font-size: 12px'>small print is too small</span>", metadata=slide),
         v4.new_code_cell("plt.show()", outputs=[tall_figure]),
     ]
     nb = v4.new_notebook(cells=cells, metadata={"language_info": {"name": "python"}})
@@ -207,6 +207,6 @@ def test_fit_check_names_cells_that_do_not_fit(tmp_path, browser):
     assert "long code line: 234 chars" in result.problems[0].reason
     assert "40 code lines" in result.problems[1].reason
     assert "markdown text" in result.problems[2].reason
-    assert "figure 900 px" in result.problems[4].reason  # 75 % of 1200 px
+    assert "figure 1200 px" in result.problems[4].reason
     assert (result.cut_right, result.too_tall, result.too_small) == (2, 2, 1) and result.tallest > 720
     assert result.code["font_px"] >= 18 and result.code["chars"] >= 100
