@@ -83,10 +83,10 @@ def from_scratch(x, y, x_test, y_test, epochs=20, seed=0):
     import keras
     from keras import layers
 
-    from utils import pretrained
+    from utils import pretraining
 
     keras.utils.set_random_seed(seed)
-    base = pretrained.build_base(x.shape[1])  # built before the head, as in the lesson: same initial weights
+    base = pretraining.build_base(x.shape[1])  # built before the head, as in the lesson: same initial weights
     inputs = keras.Input(shape=x.shape[1:])
     h = layers.Dense(64, activation="relu")(base(inputs))
     model = keras.Model(inputs, layers.Dense(2, activation="softmax")(h))
@@ -134,9 +134,9 @@ def source_with_target(n_images=3200, n_extra=400, size=64, seed=0):
 
 def pretrain_on(x, y, path, epochs=10, seed=0):
     """Train the lesson's base on (x, y) as its cached base is trained; save it to ``path`` and return the path."""
-    from utils import pretrained
+    from utils import pretraining
 
-    base, _ = pretrained.train_base(x, y, int(y.max()) + 1, epochs, seed)
+    base, _ = pretraining.train_base(x, y, int(y.max()) + 1, epochs, seed)
     base.save(path)
     return path
 
@@ -183,14 +183,14 @@ def main(argv=None):
     setup(keras=True)
     import tempfile
 
-    from utils import muffins, pretrained
+    from utils import base_cache, dataset
 
     start = time.time()
-    data = load_lesson_data(muffins.dataset_dir("synthetic"))
+    data = load_lesson_data(dataset.dataset_dir("synthetic"))
     with tempfile.TemporaryDirectory() as tmp:
         if args.source == "pets-bakes":
-            pretrained.load_base()  # builds the cache if it is missing
-            base_path = pretrained.CACHE_PATH
+            base_cache.load_base()  # builds the cache if it is missing
+            base_path = base_cache.CACHE_PATH
         else:
             base_path = pretrain_on(*source_with_target(), Path(tmp) / "with_target.keras")
         rows = trials(data, base_path, range(args.draws), args.epochs)

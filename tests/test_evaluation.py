@@ -121,3 +121,80 @@ def test_show_mistakes_titles():
     fig = ev.show_mistakes(images[:1], [0], [[1.0, 0.0]], NAMES)
     assert "No mistakes" in fig.axes[0].texts[0].get_text()
     plt.close(fig)
+
+
+# ------------------------------------------------------------------------- several models compared
+RESULTS = {"from scratch": 0.7, "+ augmentation": 0.76, "pretrained, frozen": 0.9}
+
+
+def test_results_table_lists_gains_over_the_first_rung():
+    table = ev.results_table(RESULTS)
+    lines = table.splitlines()
+    assert len(lines) == 2 + len(RESULTS)
+    assert "70.0%" in lines[2] and "+0.0 points" in lines[2]
+    assert "+ augmentation" in lines[3] and "+6.0 points" in lines[3]
+    assert "+20.0 points" in lines[4]
+
+
+@pytest.mark.parametrize("bad, error, message", [
+    ({}, ValueError, "non-empty dict"), ([0.5], ValueError, "non-empty dict"),
+    ({"a": 1.5}, ValueError, "between 0 and 1"), ({"a": "high"}, TypeError, "must be a number")])
+def test_results_reject_bad_input(bad, error, message):
+    with pytest.raises(error, match=message):
+        ev.results_table(bad)
+    with pytest.raises(error, match=message):
+        ev.plot_ladder(bad)
+
+
+def test_plot_ladder_draws_one_labelled_bar_per_rung():
+    fig = ev.plot_ladder(RESULTS)
+    ax = fig.axes[0]
+    heights = [p.get_height() for p in ax.patches]
+    np.testing.assert_allclose(heights, [70, 76, 90])
+    labels = [t.get_text() for t in ax.texts]
+    assert {"70 %", "76 %", "90 %"} <= set(labels)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["coin flip"], "the chance line is in the legend"
+
+
+def test_plot_validation_curves():
+    hist = {"a": {"val_accuracy": [0.5, 0.6, 0.7]}, "b": {"val_accuracy": [0.5, 0.8]}}
+    fig = ev.plot_validation_curves(hist)
+    lines = fig.axes[0].get_lines()
+    assert len(lines) == 2
+    np.testing.assert_allclose(lines[0].get_ydata(), [50, 60, 70])
+    with pytest.raises(ValueError, match="val_accuracy"):
+        ev.plot_validation_curves({"a": {"accuracy": [0.5]}})
+    with pytest.raises(ValueError, match="non-empty dict"):
+        ev.plot_validation_curves({})
+
+
+
+def test_accuracy_by_group_splits_each_rung_over_the_groups():
+    y = np.array([0, 0, 1, 1, 1, 0])
+    hard = np.array([False, False, False, False, True, True])
+    table = ev.accuracy_by_group(y, {"a": [0, 0, 1, 1, 0, 1], "b": y}, {"easy": ~hard, "hard": hard})
+    assert table == {"a": {"easy": 1.0, "hard": 0.0}, "b": {"easy": 1.0, "hard": 1.0}}
+    text = ev.group_table(table)
+    assert text.splitlines()[0].split() == ["rung", "easy", "hard"]
+    assert "100.0%" in text.splitlines()[2] and "0.0%" in text.splitlines()[2]
+
+
+@pytest.mark.parametrize("predictions, groups, message", [
+    ({}, {"all": np.ones(3, bool)}, "non-empty dicts"),
+    ({"a": [0, 1, 1]}, {"all": np.ones(3)}, "boolean mask"),
+    ({"a": [0, 1, 1]}, {"none": np.zeros(3, bool)}, "at least one"),
+    ({"a": np.zeros((3, 2))}, {"all": np.ones(3, bool)}, "argmax"),
+])
+def test_accuracy_by_group_rejects_bad_input(predictions, groups, message):
+    with pytest.raises(ValueError, match=message):
+        ev.accuracy_by_group(np.array([0, 1, 1]), predictions, groups)
+
+
+def test_plot_groups_draws_one_bar_per_rung_and_group():
+    table = {"scratch": {"easy": 0.9, "hard": 0.6}, "fine-tuned": {"easy": 0.92, "hard": 0.85}}
+    fig = ev.plot_groups(table)
+    ax = fig.axes[0]
+    assert len(ax.patches) == 4 and ax.get_ylabel() == "test accuracy (%)"
+    assert sorted(round(p.get_height()) for p in ax.patches) == [60, 85, 90, 92]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["coin flip", "easy", "hard"]
+    matplotlib.pyplot.close(fig)

@@ -11,6 +11,8 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
+from utils import validate
+
 
 def _sequential(model):
     """Check that ``model`` is a built keras.Sequential (a plain chain of layers) and return it."""
@@ -102,9 +104,7 @@ def class_score_function(model, layer_name=None, class_index=0):
     index = _layer_index(model, layer_name)
     layers = model.layers
     n_out = int(model.output_shape[-1])
-    if not isinstance(class_index, (int, np.integer)) or isinstance(class_index, bool) \
-            or not 0 <= class_index < max(n_out, 2):
-        raise ValueError(f"class_index must be an int class number below {max(n_out, 2)}, got {class_index!r}")
+    validate.integer("class_index", class_index, 0, max(n_out, 2) - 1)
     features = keras.Model(model.inputs[0], layers[index].output)
     head = layers[index + 1:]
 
@@ -150,8 +150,7 @@ def overlay_heatmap(image, heatmap, alpha=0.45, cmap="jet"):
         raise ValueError(f"image must be RGB of shape (H, W, 3), got {img.shape}")
     if heat.ndim != 2 or not np.all(np.isfinite(heat)) or heat.min() < 0 or heat.max() > 1:
         raise ValueError("heatmap must be a 2-D array of values between 0 and 1 (as grad_cam returns)")
-    if not 0 <= alpha <= 1:
-        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+    validate.number("alpha", alpha, 0, 1)
     heat = cv2.resize(heat.astype("float32"), (img.shape[1], img.shape[0]), interpolation=cv2.INTER_CUBIC)
     colour = plt.get_cmap(cmap)(np.clip(heat, 0, 1))[..., :3] * 255
     base = img.astype("float64") * (255 if img.dtype.kind == "f" and img.max() <= 1 else 1)
@@ -217,8 +216,7 @@ def plot_feature_maps(image, maps, n_channels=6, size=1.4):
     """One row per layer: the input image, then its first ``n_channels`` feature maps (bright = strong response)."""
     if not maps:
         raise ValueError("maps is empty: pass the list that feature_maps(model, image) returns")
-    if not isinstance(n_channels, int) or n_channels < 1:
-        raise ValueError(f"n_channels must be a positive int, got {n_channels!r}")
+    validate.positive_int("n_channels", n_channels)
     fig, axes = plt.subplots(len(maps), n_channels + 1, figsize=(size * (n_channels + 1), size * len(maps) + 0.3),
                              squeeze=False)
     for row, (name, m) in zip(axes, maps):

@@ -7,6 +7,8 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
+from utils import validate
+
 
 def _names(values, class_names, name, allow_none=False):
     """Check that every entry is one of ``class_names`` (or None when allowed) and return them as a list."""
@@ -31,8 +33,7 @@ def grade_grid(answers, truth, class_names):
 def score_message(student, cnn, total, unanswered=0):
     """One line comparing the student's score with the CNN's, e.g. ``'You: 13 / 16 · CNN: 15 / 16 — ...'``."""
     for value, name in ((student, "student"), (cnn, "cnn"), (unanswered, "unanswered")):
-        if not isinstance(value, int) or not 0 <= value <= total:
-            raise ValueError(f"{name} must be an int between 0 and total={total}, got {value!r}")
+        validate.integer(name, value, 0, total)
     verdict = "a draw." if student == cnn else ("you win!" if student > cnn else "the CNN wins.")
     line = f"You: {student} / {total} · CNN: {cnn} / {total} — {verdict}"
     if unanswered:
