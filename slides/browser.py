@@ -156,7 +156,8 @@ def problems(events, session):
             details = params["exceptionDetails"]
             found.append(f"exception: {details.get('exception', {}).get('description', details.get('text'))}")
         elif method == "Runtime.consoleAPICalled" and params["type"] == "error":
-            found.append("console error: " + " ".join(str(a.get("value", a.get("description"))) for a in params["args"]))
+            args = " ".join(str(a.get("value", a.get("description"))) for a in params["args"])
+            found.append(f"console error: {args}")
         elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
             found.append(f"browser error: {params['entry']['text']} {params['entry'].get('url', '')}")
     return found

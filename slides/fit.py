@@ -1,13 +1,14 @@
-"""Check that every slide of a lesson's deck fits its 1280x720 frame: nothing cut on the right, nothing below.
+"""Check that every slide of a lesson's deck fits 1280x720: nothing cut on the right or below, no text under 16 px.
 
     python slides/fit.py notebooks/04_padding_stride.ipynb      (default: every notebook)
     python slides/fit.py --json notebooks/04_padding_stride.ipynb
     python slides/fit.py --shots build/fit notebooks/04_padding_stride.ipynb   (PNG of each slide that does not fit)
 
 Exports the deck as `make slides` does, opens it in one headless Chromium with the network off, visits every
-slide and sub-slide with all fragments shown (slides/fit.js) and reports each slide whose code, output or text
-sticks out past the right edge or is hidden in a scrolling/cropping box, or whose content is taller than the
-slide, naming the notebook cell and why. Exit status 1 when some slide does not fit.
+slide and sub-slide with all fragments shown and <details> open (slides/fit.js) and reports each slide whose
+code, output or text sticks out past the right edge or is hidden in a scrolling/cropping box, whose content is
+taller than the slide, or whose text is smaller than the deck's minimum (--deck-small in slides/deck.css),
+naming the notebook cell and why. Exit status 1 when some slide does not fit.
 """
 
 import argparse
@@ -138,7 +139,8 @@ def problems_of(nb, data):
                 right.setdefault(cut["cell"], []).append(cut)
         for index, cuts in sorted(right.items(), key=lambda kv: (kv[0] is None, kv[0] or 0)):
             cell = nb.cells[index] if index is not None else None
-            reason = cut_reason(cell, cuts, fit_chars) if cell is not None else f"{round(max(c['px'] for c in cuts))} px too wide"
+            reason = (cut_reason(cell, cuts, fit_chars) if cell is not None
+                      else f"{round(max(c['px'] for c in cuts))} px too wide")
             found.append(Problem(**head, cell=index, what="cut on the right", reason=reason,
                                  start=first_line(cell) if cell is not None else ""))
         small = {}
@@ -159,7 +161,8 @@ def problems_of(nb, data):
             for box in low:
                 cell = nb.cells[box["cell"]]
                 found.append(Problem(**head, cell=box["cell"], what="too tall", start=first_line(cell),
-                                     reason=f"slide content {s['height']} px tall; the cell " + tall_reason(cell, box, H)))
+                                     reason=f"slide content {s['height']} px tall; the cell "
+                                            + tall_reason(cell, box, H)))
         for index in sorted(clipped - {None}):
             if s["height"] <= H or boxes.get(index, {}).get("bottom", 0) <= H:
                 found.append(Problem(**head, cell=index, what="too tall", start=first_line(nb.cells[index]),
@@ -222,7 +225,8 @@ def report(fit):
     """A short human-readable report of one deck."""
     W, H = fit.size
     code = fit.code or {}
-    lines = [f"{fit.lesson}: {fit.slides} slides at {W}x{H}; {fit.cut_right} with something cut on the right, {fit.too_tall} taller "
+    lines = [f"{fit.lesson}: {fit.slides} slides at {W}x{H}; {fit.cut_right} with something cut on the right, "
+             f"{fit.too_tall} taller "
              f"than the slide (tallest {fit.tallest} px), {fit.too_small} with text under the minimum size"
              + (f"; a code line fits {code['chars']} chars at {code['font_px']:g} px" if code else "")]
     for p in fit.problems:
@@ -240,7 +244,8 @@ def main(argv=None):
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
     parser.add_argument("--shots", type=Path, metavar="DIR", help="save a PNG of each slide that does not fit")
-    parser.add_argument("--out", type=Path, default=export.OUT, help="where the decks are written (default build/slides)")
+    parser.add_argument("--out", type=Path, default=export.OUT,
+                        help="where the decks are written (default build/slides)")
     args = parser.parse_args(argv)
     notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
     fits = []
