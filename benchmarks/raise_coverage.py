@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/raise_coverage.py                    # run the unit tests under coverage, then report
     .venv/bin/python benchmarks/raise_coverage.py --report-only      # report from the last run's .coverage data
-    .venv/bin/python benchmarks/raise_coverage.py -- tests/test_conv.py tests/test_validate.py   # some tests only
+    .venv/bin/python benchmarks/raise_coverage.py tests/test_conv.py tests/test_validate.py      # some tests only
+    .venv/bin/python benchmarks/raise_coverage.py --append tests/test_error_paths.py   # add them to the last run
 
 Runs pytest (without the notebooks, the slide decks and the package-index test, which reach no ``raise`` of
 ``utils``) under coverage.py, finds every ``raise`` statement with Python's ``ast``, and writes
@@ -29,19 +30,20 @@ def raise_lines(path):
     return sorted(node.lineno for node in ast.walk(tree) if isinstance(node, ast.Raise))
 
 
-def run_tests(tests):
+def run_tests(tests, append=False):
     """Run the unit tests under coverage (``--source=utils``; the helper processes the tests start are measured too)."""
     DATA.parent.mkdir(parents=True, exist_ok=True)
-    rc = DATA.parent / ".coveragerc"
-    rc.write_text(f"[run]\nsource = utils\ndata_file = {DATA}\nparallel = true\nconcurrency = thread,multiprocessing\n"
-                  f"[paths]\nsource =\n    {ROOT / 'utils'}\n", encoding="utf-8")
-    for old in DATA.parent.glob(".coverage*"):
-        old.unlink()
+    for old in [*([] if append else [DATA]), *DATA.parent.glob(".coverage.*")]:
+        old.unlink(missing_ok=True)
+    rc = DATA.parent / "coveragerc"
+    rc.write_text(f"[run]\nsource = utils\ndata_file = {DATA}\nparallel = true\nconcurrency = thread,multiprocessing\n",
+                  encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COVERAGE_PROCESS_START": str(rc)}
     args = tests or ["tests", *(f"--ignore={s}" for s in SKIP)]
     done = subprocess.run([sys.executable, "-m", "coverage", "run", f"--rcfile={rc}", "-m", "pytest", "-q",
                            "-p", "no:nbval", "-p", "no:cacheprovider", "-o", "addopts=", *args], cwd=ROOT, env=env)
-    subprocess.run([sys.executable, "-m", "coverage", "combine", f"--rcfile={rc}"], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "-m", "coverage", "combine", *(["--append"] if append else []), f"--rcfile={rc}"],
+                   cwd=ROOT, env=env, check=True)
     return done.returncode
 
 
@@ -67,11 +69,12 @@ def report():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--append", action="store_true", help="add the given tests' coverage to the last run's")
     parser.add_argument("tests", nargs="*", help="test files to run (default: all unit tests)")
     args = parser.parse_args(argv)
-    rc = 0 if args.report_only else run_tests(args.tests)
+    rc = 0 if args.report_only else run_tests(args.tests, args.append)
     result = report()
-    result["tests"] = args.tests or "all unit tests"
+    result["tests"] = ("all unit tests" if not args.tests else ("the last run plus " if args.append else "") + " ".join(args.tests))
     result["pytest_exit_code"] = rc
     OUT.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(f"{result['reached']} of {result['raises']} raise statements reached by the tests")

@@ -1,0 +1,147 @@
+"""The ``raise`` statements of ``utils`` that no other test reached (``benchmarks/raise_coverage.py`` lists them):
+each is driven here through the public function a student or a lesson calls, and its message is checked."""
+
+import re
+
+import numpy as np
+import pytest
+
+
+def exact(message):
+    return f"^{re.escape(message)}$"
+
+
+# --- course plumbing -------------------------------------------------------------------------------------------
+def test_readme_without_link_markers_says_where_the_table_goes():
+    from utils import colab
+
+    with pytest.raises(ValueError, match=exact("README.md has no colab-links markers: add them where the table belongs")):
+        colab.readme_with_links("# A README without markers\n", "| table |")
+
+
+# --- data --------------------------------------------------------------------------------------------------------
+def test_a_failed_png_encoding_stops_the_data_set_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    from utils import dataset
+    from utils.drawing import MIN_SIZE
+
+    monkeypatch.setattr(dataset.cv2, "imencode", lambda *args, **kwargs: (False, None))
+    out = tmp_path / "set"
+    with pytest.raises(RuntimeError, match=r"^OpenCV could not encode image chihuahua_00000\.png$"):
+        dataset.generate(out, n_train=2, n_test=2, size=MIN_SIZE, progress=False, workers=1)
+    assert list(tmp_path.iterdir()) == [], "a failed run must leave no half-written folder"
+
+
+def test_a_cmyk_jpeg_is_named_not_passed_to_keras(tmp_path):
+    from PIL import Image
+
+    from utils import folders
+
+    for cls in ("chihuahua", "muffin"):
+        (tmp_path / cls).mkdir()
+        Image.new("RGB", (8, 8), (200, 150, 100)).save(tmp_path / cls / "ok.jpg")
+    Image.new("CMYK", (8, 8), (0, 50, 100, 0)).save(tmp_path / "muffin" / "print.jpg")
+    try:
+        report = folders.check_image_folder(tmp_path)
+    except ValueError as err:             # main: the folder check refuses it and says why
+        assert "print.jpg" in str(err) and "it is a CMYK JPEG, which Keras cannot decode" in str(err)
+    else:                                 # the folder-repair redesign converts it on loading and says so
+        assert "CMYK" in str(report)
+
+
+def test_grid_quiz_needs_two_classes():
+    from utils.grid_quiz import grid_quiz
+
+    image = np.zeros((8, 8, 3), np.uint8)
+    with pytest.raises(ValueError, match=exact("give at least two class names, got ['muffin']")):
+        grid_quiz([image], ["muffin"], ["muffin"], ["muffin"])
+
+
+def test_grid_quiz_says_when_a_photo_cannot_be_encoded(monkeypatch):
+    from utils import grid_quiz
+
+    monkeypatch.setattr(grid_quiz.cv2, "imencode", lambda *args, **kwargs: (False, None))
+    image = np.zeros((8, 8, 3), np.uint8)
+    with pytest.raises(ValueError, match=exact("could not encode the image as JPEG")):
+        grid_quiz.grid_quiz([image, image], ["muffin", "chihuahua"], ["muffin", "muffin"], ["chihuahua", "muffin"])
+
+
+def test_jpeg_roundtrip_says_when_opencv_cannot_encode(monkeypatch):
+    from utils import images
+
+    monkeypatch.setattr(images.cv2, "imencode", lambda *args, **kwargs: (False, None))
+    with pytest.raises(RuntimeError, match=exact("OpenCV could not encode the image as JPEG")):
+        images.jpeg_roundtrip(np.zeros((8, 8, 3), np.uint8), 50)
+
+
+# --- models ------------------------------------------------------------------------------------------------------
+class FlatModel:
+    """A stand-in with a model's input shape whose ``predict`` returns one number per image (no class axis)."""
+
+    input_shape = (None, 4, 4, 3)
+
+    def predict(self, x, batch_size=None, verbose=0):
+        return np.zeros(len(x))
+
+
+def test_predict_proba_needs_one_probability_per_class():
+    from utils.models import predict_proba
+
+    with pytest.raises(ValueError, match=exact("expected the model to output (n, n_classes) probabilities, got shape (2,)")):
+        predict_proba(FlatModel(), np.zeros((2, 4, 4, 3)))
+
+
+@pytest.fixture(scope="module")
+def keras():
+    from utils.notebook import setup
+
+    return setup(keras=True)
+
+
+@pytest.mark.parametrize(("layer", "message"), [
+    ("conv", "layer odd: only square kernels, equal strides, no dilation and groups=1 are supported"),
+    ("pool", "layer odd: only square pools with padding='valid' are supported"),
+    ("dense", "layer odd: the table assumes one bias per unit (use_bias=True)"),
+])
+def test_parameter_table_refuses_layers_its_formulas_do_not_cover(keras, layer, message):
+    from utils.params import keras_layer_specs
+
+    odd = {"conv": keras.layers.Conv2D(4, (3, 5), name="odd"),
+           "pool": keras.layers.MaxPooling2D((2, 3), name="odd"),
+           "dense": keras.layers.Dense(3, use_bias=False, name="odd")}[layer]
+    stack = [keras.Input(shape=(8, 8, 3)), odd] if layer != "dense" else [keras.Input(shape=(5,)), odd]
+    with pytest.raises(ValueError, match=exact(message)):
+        keras_layer_specs(keras.Sequential(stack))
+
+
+# --- explanation -------------------------------------------------------------------------------------------------
+def test_explaining_an_unbuilt_model_says_how_to_build_it(keras):
+    from utils import explain
+
+    with pytest.raises(ValueError, match=exact("the model is not built yet: start it with keras.Input(shape=...) or "
+                                               "call it on a batch")):
+        explain.conv_layer_names(keras.Sequential([keras.layers.Conv2D(2, 3)]))
+
+
+def test_feature_maps_need_a_numeric_image(keras):
+    from utils import explain
+
+    model = keras.Sequential([keras.Input(shape=(4, 4, 1)), keras.layers.Conv2D(2, 3)])
+    with pytest.raises(TypeError, match=exact("image must be a numeric array, got dtype <U1")):
+        explain.feature_maps(model, np.full((4, 4, 1), "a"))
+
+
+def test_gradient_names_the_backends_it_supports(keras, monkeypatch):
+    from utils import explain
+
+    monkeypatch.setattr(keras.backend, "backend", lambda: "numpy")
+    with pytest.raises(NotImplementedError,
+                       match=exact("gradient() supports the tensorflow, jax and torch backends, not 'numpy'")):
+        explain.gradient(lambda x: x, np.ones(2, "float32"))
+
+
+def test_grad_cam_figure_needs_one_title_per_image():
+    from utils import explain
+
+    images, heatmaps = np.zeros((2, 8, 8, 3), np.uint8), np.zeros((2, 4, 4))
+    with pytest.raises(ValueError, match=exact("give one title per image (got 1 titles for 2 images)")):
+        explain.plot_grad_cam(images, heatmaps, titles=["only one"])
