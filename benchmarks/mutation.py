@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/mutation.py                  # every module in MODULES, one after the other
     .venv/bin/python benchmarks/mutation.py conv pooling     # some of them
+    .venv/bin/python benchmarks/mutation.py --resume conv    # after adding tests: rerun survivors and changed code
 
 mutmut (pinned in requirements-dev.txt) changes one operator, number or name at a time ("a mutant") and runs the
 tests that reach the changed function; a mutant the tests do not notice "survives". Each module runs on its own in
@@ -39,15 +40,17 @@ MODULES = {
 DETECTED = ("killed", "timeout", "caught by type check")   # statuses that mean "the tests noticed"
 
 
-def config(module, tests):
-    """The pyproject.toml of one module's run: mutate that file only, run only its tests, no nbval."""
-    quoted = ", ".join(f'"{t}"' for t in tests)
+def config(module):
+    """The pyproject.toml of one module's run: mutate that file only, run the tests copied next to it, no nbval.
+
+    The tests are chosen by which files are copied (``prepare``), not named here: a change of this configuration
+    makes mutmut forget every verdict, while a new test file only adds tests (``--resume``)."""
     return (
         "[tool.mutmut]\n"
         'source_paths = ["utils/"]\n'
         f'only_mutate = ["utils/{module}.py"]\n'
         'pytest_add_cli_args = ["-p", "no:nbval", "-p", "no:cacheprovider", "-q"]\n'
-        f"pytest_add_cli_args_test_selection = [{quoted}]\n"
+        'pytest_add_cli_args_test_selection = ["tests/"]\n'
         "use_git_change_detection = false\n"
         # fork each mutant's run from a server that imported the tests but ran no TensorFlow op: forking a process
         # whose TensorFlow thread pools already run can hang the child (a false "timeout")
@@ -57,17 +60,20 @@ def config(module, tests):
     )
 
 
-def prepare(module, tests):
-    """A fresh work folder with utils/, the test files and the run's configuration."""
+def prepare(module, tests, keep=False):
+    """A work folder with utils/, the test files and the run's configuration (fresh unless ``keep``)."""
     work = WORK / module
-    shutil.rmtree(work, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(work, ignore_errors=True)
+    for folder in ("utils", "tests"):   # always the current code and exactly this module's tests
+        shutil.rmtree(work / folder, ignore_errors=True)
     (work / "tests").mkdir(parents=True)
     shutil.copytree(ROOT / "utils", work / "utils", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("tests/conftest.py", *tests):
         if not (ROOT / name).exists():
             raise FileNotFoundError(f"{name} is listed in MODULES but does not exist")
         shutil.copy2(ROOT / name, work / name)
-    (work / "pyproject.toml").write_text(config(module, tests), encoding="utf-8")
+    (work / "pyproject.toml").write_text(config(module), encoding="utf-8")
     return work
 
 
@@ -82,21 +88,37 @@ def mutmut(work, *args, check=True):
     return done.stdout
 
 
-def run_module(module, children, baseline=False):
-    """Mutate one module, run its tests against every mutant, and return its counts and survivors."""
-    tests, functions = MODULES[module]
-    if baseline:  # only the module's own test file, as before this suite's mutation-killing tests
-        tests = tests[:1]
-    work = prepare(module, tests)
-    names = [f"utils.{module}.x_{f}__mutmut_*" for f in functions] if functions else []
-    start = time.perf_counter()
-    mutmut(work, "run", "--max-children", str(children), *names)
-    seconds = time.perf_counter() - start
+def statuses_of(work, functions):
+    """{mutant name: status} of the last run in ``work`` (only mutants of ``functions`` when given)."""
     statuses = {}
     for line in mutmut(work, "results", "--all", "true").splitlines():
         m = re.match(r"\s*(\S+): (.+)$", line)
         if m and (not functions or any(f"x_{f}__mutmut_" in m.group(1) for f in functions)):
             statuses[m.group(1)] = m.group(2).strip()
+    return statuses
+
+
+def run_module(module, children, baseline=False, resume=False):
+    """Mutate one module, run its tests against every mutant, and return its counts and survivors.
+
+    ``resume`` keeps the last run's folder: mutmut keeps the verdicts of functions that did not change, tests the
+    mutants of changed functions, and the survivors are run again against the current tests (adding tests can
+    only kill more mutants, so a killed mutant stays killed).
+    """
+    tests, functions = MODULES[module]
+    if baseline:  # only the module's own test file, as before this suite's mutation-killing tests
+        tests = tests[:1]
+    resume = resume and (WORK / module / "mutants").exists()
+    work = prepare(module, tests, keep=resume)
+    names = [f"utils.{module}.x_{f}__mutmut_*" for f in functions] if functions else []
+    start = time.perf_counter()
+    mutmut(work, "run", "--max-children", str(children), *names)
+    if resume:
+        survivors = [n for n, status in statuses_of(work, functions).items() if status not in DETECTED]
+        if survivors:
+            mutmut(work, "run", "--max-children", str(children), *survivors)
+    seconds = time.perf_counter() - start
+    statuses = statuses_of(work, functions)
     counts = {}
     for status in statuses.values():
         counts[status] = counts.get(status, 0) + 1
@@ -113,6 +135,7 @@ def run_module(module, children, baseline=False):
         "statuses": counts,
         "score": round(100 * detected / max(len(statuses), 1), 1),
         "seconds": round(seconds, 1),
+        "resumed": resume,
         "survivors": [{"name": n, "status": statuses[n], "diff": mutmut(work, "show", n, check=False).strip()}
                       for n in survivors],
     }
@@ -137,6 +160,8 @@ def main(argv=None):
     parser.add_argument("--children", type=int, default=1, help="mutants run in parallel (default 1: shared CPU)")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--baseline", action="store_true", help="only each module's own test file (tests/test_<module>.py)")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the last run's verdicts for unchanged functions; rerun survivors and changed code")
     args = parser.parse_args(argv)
     modules = args.modules or list(MODULES)
     unknown = sorted(set(modules) - set(MODULES))
@@ -145,7 +170,7 @@ def main(argv=None):
     previous = json.loads(args.out.read_text()) if args.out.exists() else {"modules": {}}
     for module in modules:
         print(f"mutating utils/{module}.py ...", flush=True)
-        result = run_module(module, args.children, args.baseline)
+        result = run_module(module, args.children, args.baseline, args.resume)
         previous["modules"][module] = result
         print(f"  {result['mutants']} mutants, {result['killed']} killed, {result['timeout']} timeout, "
               f"{result['survived']} survived: {result['score']} % in {result['seconds']} s", flush=True)

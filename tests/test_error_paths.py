@@ -97,22 +97,6 @@ def keras():
     return setup(keras=True)
 
 
-@pytest.mark.parametrize(("layer", "message"), [
-    ("conv", "layer odd: only square kernels, equal strides, no dilation and groups=1 are supported"),
-    ("pool", "layer odd: only square pools with padding='valid' are supported"),
-    ("dense", "layer odd: the table assumes one bias per unit (use_bias=True)"),
-])
-def test_parameter_table_refuses_layers_its_formulas_do_not_cover(keras, layer, message):
-    from utils.params import keras_layer_specs
-
-    odd = {"conv": keras.layers.Conv2D(4, (3, 5), name="odd"),
-           "pool": keras.layers.MaxPooling2D((2, 3), name="odd"),
-           "dense": keras.layers.Dense(3, use_bias=False, name="odd")}[layer]
-    stack = [keras.Input(shape=(8, 8, 3)), odd] if layer != "dense" else [keras.Input(shape=(5,)), odd]
-    with pytest.raises(ValueError, match=exact(message)):
-        keras_layer_specs(keras.Sequential(stack))
-
-
 # --- explanation -------------------------------------------------------------------------------------------------
 def test_explaining_an_unbuilt_model_says_how_to_build_it(keras):
     from utils import explain

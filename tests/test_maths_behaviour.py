@@ -176,3 +176,131 @@ def test_conv2d_layer_adds_the_bias_in_the_layer_dtype():
 def test_conv2d_layer_names_a_bias_of_the_wrong_shape():
     with pytest.raises(ValueError, match=exact("bias has shape (1, 2) (2-D): expected a 1-D array (drop the batch axis: x[0])")):
         conv.conv2d_layer(np.ones((4, 4, 1)), np.ones((3, 3, 1, 2)), bias=np.ones((1, 2)))
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: conv.conv2d_layer(np.ones((5, 5)), np.ones((3, 3, 1, 2))),
+     "x has shape (5, 5): conv2d_layer expects (H, W, C); add a channel axis with x[..., None]"),
+    (lambda: conv.conv2d_layer(np.ones((5, 5, 3)), np.ones((3, 3, 2, 4))),
+     "kernels have 2 input channels but x has 3: kernels must have shape (F, F, C, K) with C = x.shape[2]"),
+    (lambda: conv.correlate2d(np.ones((5, 5, 3)), np.ones((3, 3))),
+     "image shape (5, 5, 3) and kernel shape (3, 3) do not match: use a (F, F) kernel for an (H, W) image and a "
+     "(F, F, C) kernel for an (H, W, C) image"),
+    (lambda: conv.correlate2d(np.ones((5, 5, 3)), np.ones((3, 3, 2))),
+     "kernel has 2 channels but the image has 3: the kernel's last axis must equal the image's number of channels"),
+])
+def test_shape_mismatches_say_what_to_change(call, message):
+    with pytest.raises(ValueError, match=exact(message)):
+        call()
+
+
+def test_the_window_matrix_is_read_only():
+    """Its rows overlap in memory: writing to one window would change its neighbours, so the view refuses writes."""
+    x = np.arange(30.0).reshape(5, 6, 1)
+    view = conv._patch_matrix(x, 3, 3, 1, [(0, 0), (0, 0)], (3, 4))
+    assert view.shape == (3, 9, 4) and not view.flags.writeable
+    assert np.array_equal(view[1, :, 2], x[1:4, 2:5, 0].ravel())
+
+
+# ------------------------------------------------------------------------------------------------ params
+def test_parameter_table_rows_for_every_kind_of_layer():
+    rows = params.parameter_table((28, 28, 1), [("conv", 8, 3, 2), ("pool", 2, 1), ("flatten",), ("dense", 10)])
+    assert rows == [
+        {"layer": "conv 3x3x1 -> 8", "output": (13, 13, 8), "formula": "(3·3·1+1)·8", "params": 80},
+        {"layer": "pool 2x2", "output": (12, 12, 8), "formula": "0", "params": 0},
+        {"layer": "flatten", "output": (1152,), "formula": "0", "params": 0},
+        {"layer": "dense 10", "output": (10,), "formula": "(1152+1)·10", "params": 11530},
+    ]
+    same = params.parameter_table((28, 28, 1), [("conv", 4, 3, 2, "same")])
+    assert same[0]["output"] == (14, 14, 4)
+
+
+@pytest.mark.parametrize(("layers", "error", "message"), [
+    ([5], ValueError, "each layer spec must be a tuple starting with one of ('conv', 'pool', 'flatten', 'dense'), "
+                      "got 5; e.g. ('conv', 16, 3), ('pool', 2), ('flatten',), ('dense', 64)"),
+    ([("flatten",), ("pool", 2)], ValueError, "pool needs an (H, W, C) input, got shape (192,): put it before 'flatten'"),
+    ([("conv", 0, 3)], ValueError, "filters must be a positive int (at least 1), got 0"),
+    ([("conv", 4, 0)], ValueError, "kernel size must be a positive int (at least 1), got 0"),
+    ([("conv", 4, 3, 0)], ValueError, "stride must be a positive int (at least 1), got 0"),
+    ([("pool", 0)], ValueError, "pool size must be a positive int (at least 1), got 0"),
+    ([("pool", 2, 0)], ValueError, "pool stride must be a positive int (at least 1), got 0"),
+    ([("flatten",), ("dense", 0)], ValueError, "units must be a positive int (at least 1), got 0"),
+])
+def test_parameter_table_names_the_bad_spec(layers, error, message):
+    with pytest.raises(error, match=exact(message)):
+        params.parameter_table((8, 8, 3), layers)
+
+
+@pytest.mark.parametrize("rows", [[{"layer": "conv"}], [("conv", 1)], []])
+def test_format_table_needs_parameter_table_rows(rows):
+    with pytest.raises(ValueError, match=exact("format_table expects the non-empty list of rows returned by "
+                                               "parameter_table")):
+        params.format_table(rows)
+
+
+def test_count_trainable_names_what_it_got():
+    with pytest.raises(TypeError, match=exact("expected a Keras model or layer, got int")):
+        params.count_trainable(42)
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: params.conv_params(0, 3, 8), ValueError, "f (kernel size) must be a positive int (at least 1), got 0"),
+    (lambda: params.conv_params(3, 0, 8), ValueError, "c (input channels) must be a positive int (at least 1), got 0"),
+    (lambda: params.conv_params(3, 3, 0), ValueError,
+     "k (number of filters) must be a positive int (at least 1), got 0"),
+    (lambda: params.dense_params(0, 8), ValueError, "n_in (inputs) must be a positive int (at least 1), got 0"),
+    (lambda: params.dense_params(8, 0), ValueError, "n_out (units) must be a positive int (at least 1), got 0"),
+    (lambda: params.parameter_table((8, 0, 3), [("flatten",)]), ValueError,
+     "input size must be a positive int (at least 1), got 0"),
+    (lambda: params.parameter_table((8, 8, 3), "conv"), TypeError,
+     "layers must be a list of layer specs such as [('conv', 16, 3), ('pool', 2)]"),
+    (lambda: params.parameter_table((8, 8, 3), []), ValueError, "layers is empty: give at least one layer spec"),
+    (lambda: params.keras_layer_specs(42), TypeError, "expected a Keras model with .layers, got int"),
+])
+def test_parameter_counts_name_the_bad_argument(call, error, message):
+    with pytest.raises(error, match=exact(message)):
+        call()
+
+
+@pytest.fixture(scope="module")
+def keras():
+    from utils.notebook import setup
+
+    return setup(keras=True)
+
+
+def test_keras_layer_specs_skip_the_input_layer_of_a_functional_model(keras):
+    inputs = keras.Input(shape=(12, 12, 3))
+    x = keras.layers.Conv2D(4, 3, strides=2, padding="same")(inputs)
+    x = keras.layers.AveragePooling2D(3, strides=1)(x)
+    outputs = keras.layers.Dense(2)(keras.layers.Flatten()(x))
+    model = keras.Model(inputs, outputs)
+    assert type(model.layers[0]).__name__ == "InputLayer"
+    specs = params.keras_layer_specs(model)
+    assert specs == [("conv", 4, 3, 2, "same"), ("pool", 3, 1), ("flatten",), ("dense", 2)]
+    assert sum(r["params"] for r in params.parameter_table((12, 12, 3), specs)) == model.count_params()
+
+
+@pytest.mark.parametrize(("layer", "message"), [
+    ("rect-kernel", "only square kernels, equal strides, no dilation and groups=1 are supported"),
+    ("rect-stride", "only square kernels, equal strides, no dilation and groups=1 are supported"),
+    ("dilation", "only square kernels, equal strides, no dilation and groups=1 are supported"),
+    ("groups", "only square kernels, equal strides, no dilation and groups=1 are supported"),
+    ("rect-pool", "only square pools with equal strides and padding='valid' are supported"),
+    ("pool-stride", "only square pools with equal strides and padding='valid' are supported"),
+    ("pool-same", "only square pools with equal strides and padding='valid' are supported"),
+    ("dense-no-bias", "the table assumes one bias per unit (use_bias=True)"),
+    ("conv-no-bias", "the table assumes one bias per filter (use_bias=True)"),
+    ("dropout", "(Dropout) is not supported: use Conv2D, MaxPooling2D, AveragePooling2D, Flatten or Dense"),
+])
+def test_keras_layer_specs_refuse_layers_the_formulas_do_not_cover(keras, layer, message):
+    L = keras.layers
+    odd = {"rect-kernel": L.Conv2D(4, (3, 5), name="odd"), "rect-stride": L.Conv2D(4, 3, strides=(1, 2), name="odd"),
+           "dilation": L.Conv2D(4, 3, dilation_rate=2, name="odd"), "groups": L.Conv2D(4, 3, groups=2, name="odd"),
+           "rect-pool": L.MaxPooling2D((2, 3), name="odd"), "pool-stride": L.MaxPooling2D(2, strides=(1, 2), name="odd"),
+           "pool-same": L.MaxPooling2D(2, padding="same", name="odd"), "dense-no-bias": L.Dense(3, use_bias=False, name="odd"),
+           "conv-no-bias": L.Conv2D(4, 3, use_bias=False, name="odd"), "dropout": L.Dropout(0.5, name="odd")}[layer]
+    model = keras.Sequential([keras.Input(shape=(8, 8, 4)), odd])
+    separator = " " if layer == "dropout" else ": "
+    with pytest.raises(ValueError, match=exact(f"layer odd{separator}{message}")):
+        params.keras_layer_specs(model)
