@@ -1,0 +1,425 @@
+"""Scenes for lesson 08: pictures with 1-4 muffins and chihuahuas and their bounding boxes, drawn offline.
+
+``ensure_scenes()`` writes PNG pictures plus one COCO-style ``annotations.json`` per split once;
+``load_scenes()`` reads them back (checking every annotation); ``make_scenes()`` draws the same pictures in memory.
+The objects come from the course's generator (``utils.muffins``): same drawings, palette, backgrounds and light.
+Run ``python -m utils.scenes --help`` for the command line.
+"""
+
+# Private helpers of utils.muffins used here until issue #20 makes the drawing primitives public:
+#   muffins._background                     a textured background (gradient, cloth, planks, ...)
+#   muffins._chihuahua_face, ._chihuahua_curled, ._muffin_side, ._muffin_top
+#                                           one object drawn on a square canvas, with its mask
+#   muffins._shade                          round light on an object
+#   muffins._grid                           cached pixel-centre coordinates of a square picture
+#   muffins._check_int                      argument checks with the course's messages
+#   muffins._check_out_dir, ._is_current, ._swap_into_place
+#                                           the atomic write of a generated folder (temporary sibling, rename)
+# _finish below repeats the last lines of muffins._compose (light, blur, noise) for a whole scene.
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from utils import muffins
+from utils.detection import check_boxes, xywh_to_corners
+from utils.paths import DATA_DIR, relative
+
+GENERATOR = "utils.scenes"
+GENERATOR_VERSION = "1.0"
+CLASS_NAMES = muffins.CLASS_NAMES
+SPLITS = muffins.SPLITS
+CANVAS = 96  # side of the square an object is drawn on before it is scaled into the scene
+SALT = 8  # mixed into every seed, so scene objects never repeat the photos of utils.muffins
+
+
+class AnnotationError(ValueError):
+    """An annotation file that is corrupt or does not fit its pictures; the message names the file and the problem."""
+
+
+# ----------------------------------------------------------------------------------------------------------
+# drawing
+# ----------------------------------------------------------------------------------------------------------
+def _draw_object(rng, label, lookalike_rate):
+    """One object, posed (mirrored, tilted) and cut to its outline: an RGBA uint8 array."""
+    if label == 0:
+        draw = muffins._chihuahua_curled if rng.uniform() < lookalike_rate else muffins._chihuahua_face
+        img, mask = draw(rng, CANVAS)
+    elif rng.uniform() < lookalike_rate:
+        img, mask = muffins._muffin_side(rng, CANVAS, face_like=True)
+    else:
+        img, mask = (muffins._muffin_side if rng.uniform() < 0.6 else muffins._muffin_top)(rng, CANVAS)
+    alpha = mask.astype(np.float32) / 255
+    layer = muffins._shade(img.astype(np.float32), alpha, rng, CANVAS)
+    m = cv2.getRotationMatrix2D((CANVAS / 2, CANVAS / 2), rng.uniform(-20, 20), 1.0)
+    if rng.uniform() < 0.5:  # mirror: x -> CANVAS - x before rotating
+        m = m @ np.array([[-1, 0, CANVAS], [0, 1, 0], [0, 0, 1]], np.float64)
+    rgba = np.empty((CANVAS, CANVAS, 4), np.uint8)
+    rgba[..., :3], rgba[..., 3] = layer.clip(0, 255), alpha * 255
+    rgba = cv2.warpAffine(rgba, m, (CANVAS, CANVAS), flags=cv2.INTER_LINEAR)
+    x, y, w, h = cv2.boundingRect((rgba[..., 3] > 127).astype(np.uint8))
+    return rgba[y:y + h, x:x + w]
+
+
+def _overlap(box, others):
+    """Largest share of the smaller box's area that ``box`` shares with any box of ``others``."""
+    if not others:
+        return 0.0
+    o = np.asarray(others, float)
+    w = np.minimum(box[2], o[:, 2]) - np.maximum(box[0], o[:, 0])
+    h = np.minimum(box[3], o[:, 3]) - np.maximum(box[1], o[:, 1])
+    inter = np.clip(w, 0, None) * np.clip(h, 0, None)
+    smaller = np.minimum((box[2] - box[0]) * (box[3] - box[1]), (o[:, 2] - o[:, 0]) * (o[:, 3] - o[:, 1]))
+    return float((inter / smaller).max())
+
+
+def _place(rng, sprite, size, scale, boxes, max_overlap, tries=30):
+    """A box (x1, y1, x2, y2) of whole pixels for ``sprite`` whose longer side is ``scale`` × the picture side,
+    overlapping no earlier box by more than ``max_overlap`` of the smaller one; ``None`` if none is found."""
+    h, w = sprite.shape[:2]
+    long_side = rng.uniform(*scale) * size
+    bw, bh = (max(4, round(long_side * w / max(w, h))), max(4, round(long_side * h / max(w, h))))
+    for _ in range(tries):
+        x, y = int(rng.integers(0, size - bw + 1)), int(rng.integers(0, size - bh + 1))
+        box = (x, y, x + bw, y + bh)
+        if _overlap(box, boxes) <= max_overlap:
+            return box
+    return None
+
+
+def _paste(img, sprite, box):
+    """Scale an RGBA sprite to ``box`` and lay it, with a soft shadow, over the float RGB picture ``img``."""
+    x1, y1, x2, y2 = box
+    small = cv2.resize(sprite, (x2 - x1, y2 - y1), interpolation=cv2.INTER_AREA).astype(np.float32)
+    alpha = small[..., 3:] / 255
+    shadow = np.zeros(img.shape[:2], np.float32)
+    dy, dx = max(1, (y2 - y1) // 24), max(1, (x2 - x1) // 40)
+    shadow[y1:y2, x1:x2] = alpha[..., 0]
+    shadow = np.roll(cv2.GaussianBlur(shadow, (0, 0), 1 + (y2 - y1) / 30), (dy, dx), axis=(0, 1))
+    img *= (1 - 0.35 * shadow)[..., None]
+    region = img[y1:y2, x1:x2]
+    region += (small[..., :3] - region) * alpha
+
+
+def _finish(rng, img):
+    """Light (a tilted brightness plane, exposure, contrast), blur and noise, as ``muffins._compose`` does."""
+    size = img.shape[0]
+    yy, xx = muffins._grid(size)
+    a, contrast = rng.uniform(0, 2 * np.pi), rng.uniform(0.75, 1.15)
+    light = contrast * (1 + rng.uniform(0, 0.35) * (np.cos(a) * xx + np.sin(a) * yy))
+    img = img * light[..., None] + (128 * (1 - contrast) + rng.uniform(-25, 25))
+    np.clip(img, 0, 255, out=img)
+    sigma = rng.uniform(0, 1.0) * size / 96
+    if sigma > 0.3:
+        img = cv2.GaussianBlur(img, (0, 0), sigma)
+    img += rng.normal(0, rng.uniform(0, 8), img.shape).astype(np.float32)
+    return np.clip(img + 0.5, 0, 255).astype(np.uint8)
+
+
+def _check_range(name, value, low, high, integer=False):
+    """A pair (lo, hi) with low <= lo <= hi <= high."""
+    try:
+        lo, hi = value
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a pair (lowest, highest), got {value!r}") from None
+    kinds = (int, np.integer) if integer else (int, float, np.number)
+    if any(isinstance(v, bool) or not isinstance(v, kinds) for v in (lo, hi)) or not low <= lo <= hi <= high:
+        raise ValueError(f"{name} must be a pair of {'ints' if integer else 'numbers'} with "
+                         f"{low} <= lowest <= highest <= {high}, got {value!r}")
+    return (int(lo), int(hi)) if integer else (float(lo), float(hi))
+
+
+def draw_scene(rng, size=96, n_objects=(1, 4), scale=(0.3, 0.6), max_overlap=0.3, lookalike_rate=0.2):
+    """One picture with ``n_objects`` (lowest, highest) muffins and chihuahuas on a shared background.
+
+    Each object's longer side is ``scale`` × the picture side; two boxes share at most ``max_overlap`` of the
+    smaller one. Returns (image uint8 (size, size, 3), boxes float (N, 4) as x1, y1, x2, y2, classes int (N,)).
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator such as np.random.default_rng(0), got {type(rng).__name__}")
+    size = muffins._check_int("size", size, 32, 512)
+    n_lo, n_hi = _check_range("n_objects", n_objects, 1, 10, integer=True)
+    scale = _check_range("scale", scale, 0.1, 1.0)
+    if not 0 <= max_overlap <= 1 or not 0 <= lookalike_rate <= 1:
+        raise ValueError(f"max_overlap and lookalike_rate must lie in 0..1, got {max_overlap!r}, {lookalike_rate!r}")
+    img = muffins._background(rng, size).astype(np.float32)
+    boxes, classes, sprites = [], [], []
+    for _ in range(int(rng.integers(n_lo, n_hi + 1))):
+        label = int(rng.integers(0, 2))
+        sprite = _draw_object(rng, label, lookalike_rate)
+        box = _place(rng, sprite, size, scale, boxes, max_overlap)
+        if box is not None:
+            boxes.append(box)
+            classes.append(label)
+            sprites.append(sprite)
+    for i in np.argsort([b[3] for b in boxes], kind="stable"):  # lower in the picture = nearer: drawn last
+        _paste(img, sprites[i], boxes[i])
+    return _finish(rng, img), np.array(boxes, np.float64).reshape(-1, 4), np.array(classes, np.int64)
+
+
+def _settings(n_train, n_test, size, n_objects, scale, max_overlap, lookalike_rate, seed):
+    """Everything that decides the pictures (stored in the manifest; another value means another set)."""
+    n_train = muffins._check_int("n_train", n_train, 1)
+    n_test = muffins._check_int("n_test", n_test, 1)
+    return {"generator": GENERATOR, "version": GENERATOR_VERSION, "seed": muffins._check_int("seed", seed, 0),
+            "size": muffins._check_int("size", size, 32, 512),
+            "n_objects": list(_check_range("n_objects", n_objects, 1, 10, integer=True)),
+            "scale": list(_check_range("scale", scale, 0.1, 1.0)), "max_overlap": float(max_overlap),
+            "lookalike_rate": float(lookalike_rate), "counts": {"train": n_train, "test": n_test}}
+
+
+def _draw_indexed(settings, split, index):
+    """Scene ``index`` of one split: its own seed, so any subset is reproducible."""
+    rng = np.random.default_rng([settings["seed"], SPLITS.index(split), index, SALT])
+    return draw_scene(rng, settings["size"], settings["n_objects"], settings["scale"], settings["max_overlap"],
+                      settings["lookalike_rate"])
+
+
+def make_scenes(n, split="train", size=96, n_objects=(1, 4), scale=(0.3, 0.6), max_overlap=0.3,
+                lookalike_rate=0.2, seed=0):
+    """Draw scenes 0..n-1 of a split in memory: (images uint8 (n, size, size, 3), list of {"boxes", "classes"})."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    settings = _settings(n, 1, size, n_objects, scale, max_overlap, lookalike_rate, seed)
+    images = np.empty((n, settings["size"], settings["size"], 3), np.uint8)
+    targets = []
+    for i in range(n):
+        images[i], boxes, classes = _draw_indexed(settings, split, i)
+        targets.append({"boxes": boxes, "classes": classes})
+    return images, targets
+
+
+# ----------------------------------------------------------------------------------------------------------
+# annotations (COCO JSON: boxes as [x, y, width, height], categories numbered from 1)
+# ----------------------------------------------------------------------------------------------------------
+def _atomic_write_text(path, text):
+    """Write a text file through a temporary sibling and a rename, so readers never see half a file."""
+    path = Path(path)
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def coco_annotations(file_names, targets, size):
+    """The COCO dict for pictures ``file_names`` (relative to the annotation file) with ``targets`` boxes."""
+    if len(file_names) != len(targets):
+        raise ValueError(f"got {len(file_names)} file names but {len(targets)} targets: give one per picture")
+    images, annotations = [], []
+    for image_id, (name, target) in enumerate(zip(file_names, targets)):
+        images.append({"id": image_id, "file_name": str(name), "width": size, "height": size})
+        boxes = check_boxes(target["boxes"], size, name=f"boxes of {name}")
+        for box, cls in zip(boxes, np.asarray(target["classes"]).tolist()):
+            x1, y1, x2, y2 = (float(v) for v in box)
+            annotations.append({"id": len(annotations), "image_id": image_id, "category_id": int(cls) + 1,
+                                "bbox": [x1, y1, x2 - x1, y2 - y1], "area": (x2 - x1) * (y2 - y1), "iscrowd": 0})
+    categories = [{"id": k + 1, "name": name} for k, name in enumerate(CLASS_NAMES)]
+    return {"images": images, "annotations": annotations, "categories": categories}
+
+
+def write_annotations(path, file_names, targets, size):
+    """Write a COCO-style annotation file (atomically) for square pictures of side ``size``; returns its path."""
+    _atomic_write_text(path, json.dumps(coco_annotations(file_names, targets, size), indent=1))
+    return Path(path)
+
+
+def _fail(path, problem):
+    raise AnnotationError(f"{relative(path)}: {problem}")
+
+
+def _read_json(path):
+    """The annotation file's JSON, or a clear AnnotationError."""
+    if not path.is_file():
+        raise FileNotFoundError(f"no annotation file {relative(path)}: generate the scenes again "
+                                "(scenes.ensure_scenes) or check the folder")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        _fail(path, "is not a text file (expected COCO JSON)")
+    except json.JSONDecodeError as err:
+        _fail(path, f"is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})")
+    if not isinstance(data, dict) or any(not isinstance(data.get(k), list) for k in ("images", "annotations",
+                                                                                     "categories")):
+        _fail(path, "needs the COCO lists 'images', 'annotations' and 'categories'")
+    return data
+
+
+def _categories(path, data):
+    """Map COCO category ids to class numbers by name."""
+    ids = {}
+    for cat in data["categories"]:
+        name = cat.get("name") if isinstance(cat, dict) else None
+        if name not in CLASS_NAMES:
+            _fail(path, f"category {cat!r} is not one of the classes {list(CLASS_NAMES)}")
+        ids[cat.get("id")] = CLASS_NAMES.index(name)
+    return ids
+
+
+def read_annotations(path, check_files=True):
+    """Read a COCO annotation file: a list of {"file", "width", "height", "boxes", "classes"}, one per picture.
+
+    Boxes come back as corners (x1, y1, x2, y2). Every entry is checked: an error names the file and what is
+    wrong (bad JSON, unknown picture or category, a box with NaN or negative size or outside its picture,
+    and, with ``check_files``, a picture file that does not exist).
+    """
+    path = Path(path)
+    data = _read_json(path)
+    categories = _categories(path, data)
+    pictures = {}
+    for entry in data["images"]:
+        try:
+            image_id, name = entry["id"], entry["file_name"]
+            width, height = int(entry["width"]), int(entry["height"])
+        except (KeyError, TypeError, ValueError):
+            _fail(path, f"picture entry {entry!r} needs 'id', 'file_name', 'width' and 'height'")
+        if image_id in pictures:
+            _fail(path, f"picture id {image_id} appears twice")
+        file = path.parent / name
+        if check_files and not file.is_file():
+            _fail(path, f"picture {name!r} (id {image_id}) does not exist next to the annotation file")
+        pictures[image_id] = {"file": file, "width": width, "height": height, "boxes": [], "classes": []}
+    for ann in data["annotations"]:
+        ann_id = ann.get("id") if isinstance(ann, dict) else None
+        if not isinstance(ann, dict) or ann.get("image_id") not in pictures:
+            _fail(path, f"annotation {ann_id} refers to picture id {ann.get('image_id') if isinstance(ann, dict) else None}"
+                        ", which is not in 'images'")
+        if ann.get("category_id") not in categories:
+            _fail(path, f"annotation {ann_id} has category_id {ann.get('category_id')!r}, which is not in 'categories'")
+        pic = pictures[ann["image_id"]]
+        bbox = ann.get("bbox")
+        try:
+            x, y, w, h = (float(v) for v in bbox)
+        except (TypeError, ValueError):
+            _fail(path, f"annotation {ann_id}: bbox must be 4 numbers [x, y, width, height], got {bbox!r}")
+        if not np.isfinite([x, y, w, h]).all() or w < 0 or h < 0:
+            _fail(path, f"annotation {ann_id}: bbox {bbox} needs finite numbers and width, height >= 0")
+        corners = xywh_to_corners([[x, y, w, h]])
+        try:
+            check_boxes(corners, (pic["height"], pic["width"]), name=f"annotation {ann_id}")
+        except ValueError as err:
+            _fail(path, str(err))
+        pic["boxes"].append(corners[0])
+        pic["classes"].append(categories[ann["category_id"]])
+    return [{**p, "boxes": np.array(p["boxes"], np.float64).reshape(-1, 4), "classes": np.array(p["classes"], np.int64)}
+            for p in pictures.values()]
+
+
+def load_scenes(folder, split):
+    """Pictures and boxes of one split of a scenes folder: (images uint8 (N, H, W, 3), list of {"boxes",
+    "classes"}), in the order of its annotation file. Every picture is checked against its annotation."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    path = Path(folder) / split / "annotations.json"
+    entries = read_annotations(path)
+    images, targets = [], []
+    for e in entries:
+        img = cv2.imread(str(e["file"]), cv2.IMREAD_COLOR)
+        if img is None:
+            _fail(path, f"picture {relative(e['file'])} cannot be read as an image (corrupt or not a picture)")
+        if img.shape[:2] != (e["height"], e["width"]):
+            _fail(path, f"picture {relative(e['file'])} is {img.shape[1]}×{img.shape[0]} but the annotation "
+                        f"says {e['width']}×{e['height']}")
+        images.append(cv2.cvtColor(img, cv2.COLOR_BGR2RGB))
+        targets.append({"boxes": e["boxes"], "classes": e["classes"]})
+    if not images:
+        _fail(path, "lists no pictures")
+    return np.stack(images), targets
+
+
+# ----------------------------------------------------------------------------------------------------------
+# the set on disk
+# ----------------------------------------------------------------------------------------------------------
+def default_dir(n_train=2000, n_test=300, size=96, n_objects=(1, 4), seed=0):
+    """Where a scenes set is kept: data/cache/scenes_<settings> (git ignores it)."""
+    lo, hi = n_objects
+    return DATA_DIR / "cache" / f"scenes_{size}px_{lo}-{hi}obj_{n_train}-{n_test}_seed{seed}"
+
+
+def _write_split(tmp, settings, split):
+    """Draw and write one split's pictures and annotations.json; returns {relative name: sha256}."""
+    (tmp / split / "images").mkdir(parents=True)
+    names, targets, files = [], [], {}
+    for i in range(settings["counts"][split]):
+        img, boxes, classes = _draw_indexed(settings, split, i)
+        ok, buf = cv2.imencode(".png", cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+        if not ok:
+            raise RuntimeError(f"OpenCV could not encode scene {i}")
+        name = f"images/scene_{i:05d}.png"
+        (tmp / split / name).write_bytes(buf.tobytes())
+        files[f"{split}/{name}"] = hashlib.sha256(buf.tobytes()).hexdigest()
+        names.append(name)
+        targets.append({"boxes": boxes, "classes": classes})
+    ann = write_annotations(tmp / split / "annotations.json", names, targets, settings["size"])
+    files[f"{split}/annotations.json"] = hashlib.sha256(ann.read_bytes()).hexdigest()
+    return files
+
+
+def generate(out_dir=None, n_train=2000, n_test=300, size=96, n_objects=(1, 4), scale=(0.3, 0.6),
+             max_overlap=0.3, lookalike_rate=0.2, seed=0, force=False):
+    """Write a scenes set (train/ and test/, each images/*.png + annotations.json, plus manifest.json); return
+    its folder. Nothing happens if it already holds these settings (unless ``force``); files are written to a
+    temporary sibling folder and renamed into place, so an interrupted run leaves no half set."""
+    settings = _settings(n_train, n_test, size, n_objects, scale, max_overlap, lookalike_rate, seed)
+    if out_dir is None:
+        out_dir = default_dir(n_train, n_test, settings["size"], settings["n_objects"], settings["seed"])
+    out_dir = muffins._check_out_dir(out_dir)
+    if not force and muffins._is_current(out_dir, settings):
+        return out_dir
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir.parent / f"{out_dir.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        files = {}
+        for split in SPLITS:
+            files.update(_write_split(tmp, settings, split))
+        digest = hashlib.sha256("".join(f"{k} {v}\n" for k, v in sorted(files.items())).encode()).hexdigest()
+        manifest = {**settings, "classes": list(CLASS_NAMES), "digest": digest, "files": dict(sorted(files.items()))}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        muffins._swap_into_place(tmp, out_dir, settings, force)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out_dir
+
+
+def ensure_scenes(out_dir=None, n_train=2000, n_test=300, size=96, n_objects=(1, 4), scale=(0.3, 0.6),
+                  max_overlap=0.3, lookalike_rate=0.2, seed=0):
+    """The scenes folder, generated first only if it is missing or was made with other settings."""
+    return generate(out_dir, n_train, n_test, size, n_objects, scale, max_overlap, lookalike_rate, seed)
+
+
+def main(argv=None):
+    """Command line: ``python -m utils.scenes --train 2000 --test 300 --size 96 --objects 1 4``."""
+    parser = argparse.ArgumentParser(prog="python -m utils.scenes",
+                                     description="Generate pictures of muffins and chihuahuas with COCO boxes.")
+    parser.add_argument("--out", default=None, help="output folder (default: data/cache/scenes_<settings>)")
+    parser.add_argument("--train", type=int, default=2000, help="training pictures (default 2000)")
+    parser.add_argument("--test", type=int, default=300, help="test pictures (default 300)")
+    parser.add_argument("--size", type=int, default=96, help="picture side in pixels, 32-512 (default 96)")
+    parser.add_argument("--objects", type=int, nargs=2, default=(1, 4), metavar=("MIN", "MAX"),
+                        help="objects per picture (default 1 4)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed, >= 0 (default 0)")
+    parser.add_argument("--force", action="store_true", help="regenerate even if the folder is up to date")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    try:
+        out = generate(args.out, args.train, args.test, args.size, tuple(args.objects), seed=args.seed,
+                       force=args.force)
+    except (ValueError, TypeError, OSError) as err:
+        parser.error(str(err))
+    print(f"{relative(out)}: {args.train} train + {args.test} test pictures, {args.size}x{args.size} "
+          f"({time.perf_counter() - start:.1f} s, digest {muffins.read_manifest(out)['digest'][:12]})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
