@@ -256,14 +256,17 @@ def test_duplicates_and_poor_overlap_are_false_positives():
     gts = [truth([[0, 0, 10, 10]], [0])]
     dets = [one_image([[0, 0, 10, 10], [0, 0, 10, 10], [0, 0, 10, 4]], [0.9, 0.8, 0.95], [0, 0, 0])]
     hits = det.match_detections(dets[0]["boxes"], dets[0]["scores"], gts[0]["boxes"])
-    assert hits.tolist() == [True, False, False], "IoU 0.4 misses, the second copy is a duplicate"
+    assert hits.tolist() == [0, -1, -1], "IoU 0.4 misses, the second copy is a duplicate"
     p, r, _, _ = det.precision_recall_curve(dets, gts, 0)
     assert p.tolist() == pytest.approx([0, 0.5, 1 / 3]) and det.average_precision(p, r) == pytest.approx(0.5)
 
 
 def test_iou_threshold_is_inclusive():
     gts = [truth([[0, 0, 10, 10]], [0])]
-    assert det.match_detections([[0, 0, 10, 5]], [1.0], gts[0]["boxes"], 0.5).tolist() == [True]
+    assert det.match_detections([[0, 0, 10, 5]], [1.0], gts[0]["boxes"], 0.5).tolist() == [0]
+    two = det.match_detections([[0, 0, 9, 9], [10, 10, 20, 20]], [0.5, 0.9], [[10, 10, 20, 20], [0, 0, 10, 10]])
+    assert two.tolist() == [1, 0], "each detection names the ground-truth box it found"
+    assert det.match_detections([], [], [[0, 0, 1, 1]]).tolist() == []
 
 
 def test_map_edge_cases():

@@ -262,15 +262,16 @@ def _check_image_lists(detections, ground_truths):
 
 
 def match_detections(det_boxes, det_scores, gt_boxes, iou_threshold=0.5):
-    """For the detections of one class in one image: True where a detection is a true positive.
+    """For the detections of one class in one image: the index of the ground-truth box each one found, or -1.
 
     Best score first, each detection claims the unclaimed ground-truth box it overlaps most, if that IoU is
-    at least ``iou_threshold``; otherwise (or when all are claimed: a duplicate) it is a false positive.
+    at least ``iou_threshold`` (a true positive); otherwise, or when all are claimed (a duplicate), it is a
+    false positive (-1).
     """
     db, gb = check_boxes(det_boxes, name="det_boxes"), check_boxes(gt_boxes, name="gt_boxes")
     s = _check_scores(det_scores, len(db), "det_scores")
     iou_threshold = _check_threshold(iou_threshold, "iou_threshold")
-    hit = np.zeros(len(db), bool)
+    found = np.full(len(db), -1, np.int64)
     free = np.ones(len(gb), bool)
     overlaps = iou_matrix(db, gb)
     for i in np.argsort(-s, kind="stable"):
@@ -278,8 +279,8 @@ def match_detections(det_boxes, det_scores, gt_boxes, iou_threshold=0.5):
             break
         j = int(np.argmax(np.where(free, overlaps[i], -1)))
         if overlaps[i, j] >= iou_threshold:
-            hit[i], free[j] = True, False
-    return hit
+            found[i], free[j] = j, False
+    return found
 
 
 def precision_recall_curve(detections, ground_truths, cls, iou_threshold=0.5):
@@ -288,7 +289,7 @@ def precision_recall_curve(detections, ground_truths, cls, iou_threshold=0.5):
     hits, scores, n_true = [], [], 0
     for db, ds, dc, gb, gc in _check_image_lists(detections, ground_truths):
         mine = dc == cls
-        hits.append(match_detections(db[mine], ds[mine], gb[gc == cls], iou_threshold))
+        hits.append(match_detections(db[mine], ds[mine], gb[gc == cls], iou_threshold) >= 0)
         scores.append(ds[mine])
         n_true += int((gc == cls).sum())
     hits, scores = np.concatenate(hits or [np.zeros(0, bool)]), np.concatenate(scores or [np.zeros(0)])
