@@ -50,8 +50,8 @@ def test_show_scenes_and_three_tasks():
     assert len(rectangles(fig.axes[0])) == 2 + 4
     with pytest.raises(ValueError, match="one target"):
         figs.show_scenes([picture()], [], NAMES)
-    fig = figs.three_tasks(picture(), truth(), NAMES, 0.93)
-    assert "93% muffin" in fig.axes[0].get_title(), "the largest object names the picture"
+    fig = figs.three_tasks(picture(), truth(), NAMES)
+    assert "“muffin”" in fig.axes[0].get_title(), "the largest object names the picture"
     assert [len(rectangles(ax)) for ax in fig.axes] == [0, 1, 2]
 
 

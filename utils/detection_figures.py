@@ -66,12 +66,12 @@ def show_scenes(images, targets, class_names, predictions=None, ncols=4, size=2.
     return fig
 
 
-def three_tasks(image, target, class_names, probability):
-    """One picture, three tasks: a label with its probability, one box (the largest object), all boxes."""
+def three_tasks(image, target, class_names):
+    """One picture, three tasks: one label (of the largest object), one box (around it), every box."""
     boxes, classes = detection.check_boxes(target["boxes"]), np.asarray(target["classes"])
     big = int(np.argmax(detection.box_area(boxes)))
     fig, axes = plt.subplots(1, 3, figsize=(10, 3.8))
-    _picture(axes[0], image, f"classification\n“{probability:.0%} {class_names[classes[big]]}”")
+    _picture(axes[0], image, f"classification\nwhat? “{class_names[classes[big]]}” (and how sure)")
     _picture(axes[1], image, "classification + localization\nwhat, and where (one box)")
     draw_boxes(axes[1], boxes[big:big + 1], classes[big:big + 1], class_names=class_names)
     _picture(axes[2], image, f"object detection\nevery object: {len(boxes)} boxes")
