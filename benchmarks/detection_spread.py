@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/detection_spread.py                 # the default plan, writes detection_spread.json
     .venv/bin/python benchmarks/detection_spread.py --seeds 42 1 --quick   # a short check of the script itself
+    .venv/bin/python benchmarks/detection_spread.py --weights 0.1 1 10 100 # the localizer's box-loss weight
 
 Each run trains the lesson's localizer and detector (utils.detectors: same data, models, epochs and losses as the
 notebook) in a fresh process, with the kernel pinned to one core (``taskset -c 0``) or on all cores, and oneDNN
@@ -25,8 +26,9 @@ RESULTS = ROOT / "benchmarks" / "detection_spread.json"
 METRICS = ("class_accuracy", "mean_iou", "map50", "ap_chihuahua", "ap_muffin")
 
 
-def one_run(seed, quick=False):
-    """Train both models once in this process (seeded like the lesson) and return the figures as a dict."""
+def one_run(seed, quick=False, box_weight=None):
+    """Train both models once in this process (seeded like the lesson) and return the figures as a dict; with
+    ``box_weight``, only the localizer, with that weight on its box loss."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import keras
     import numpy as np
@@ -42,9 +44,13 @@ def one_run(seed, quick=False):
     x, t = scenes.load_scenes(loc_dir, "train")
     x_test, t_test = scenes.load_scenes(loc_dir, "test")
     start = time.perf_counter()
-    loc = detectors.train_localizer(x, t, epochs=1 if quick else detectors.LOC_EPOCHS)
+    loc = detectors.train_localizer(x, t, epochs=1 if quick else detectors.LOC_EPOCHS,
+                                    box_weight=detectors.LOC_BOX_WEIGHT if box_weight is None else box_weight)
     loc_seconds = time.perf_counter() - start
     accuracy, ious = detectors.localization_scores(loc, x_test, t_test)
+    if box_weight is not None:
+        return {"box_weight": box_weight, "class_accuracy": accuracy, "mean_iou": float(ious.mean()),
+                "train_seconds": round(loc_seconds, 1)}
     x, t = scenes.load_scenes(det_dir, "train")
     x_test, t_test = scenes.load_scenes(det_dir, "test")
     start = time.perf_counter()
@@ -65,11 +71,12 @@ def plan(seeds):
     return runs
 
 
-def spawn(seed, one_core, onednn, quick):
+def spawn(seed, one_core, onednn, quick, box_weight=None):
     """Run ``one_run`` in a fresh process with these settings; returns its dict."""
     env = {**os.environ, "TF_ENABLE_ONEDNN_OPTS": "1" if onednn else "0", "TF_CPP_MIN_LOG_LEVEL": "3",
            "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, __file__, "--one", str(seed)] + (["--quick"] if quick else [])
+    cmd += [] if box_weight is None else ["--box-weight", str(box_weight)]
     if one_core:
         if not shutil.which("taskset"):
             raise RuntimeError("taskset (util-linux) is needed to pin a run to one core")
@@ -88,11 +95,24 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python benchmarks/detection_spread.py", description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[42, 1, 2, 3], help="seeds (default 42 1 2 3)")
     parser.add_argument("--quick", action="store_true", help="one epoch per model (checks the script, not results)")
+    parser.add_argument("--weights", type=float, nargs="+", default=None,
+                        help="instead: train the localizer with each of these box-loss weights (first seed only)")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--box-weight", type=float, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--json", default=str(RESULTS), help="where to write the results")
     args = parser.parse_args(argv)
     if args.one is not None:
-        print(json.dumps(one_run(args.one, args.quick)))
+        print(json.dumps(one_run(args.one, args.quick, args.box_weight)))
+        return 0
+    if args.weights:
+        path = Path(args.json)
+        report = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        report["box_weights"] = []
+        for weight in args.weights:
+            result = spawn(args.seeds[0], False, True, args.quick, weight)
+            report["box_weights"].append({**result, "seed": args.seeds[0]})
+            print(json.dumps(result), flush=True)
+        path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
         return 0
     runs = []
     for seed, one_core, onednn in plan(args.seeds):
@@ -100,9 +120,12 @@ def main(argv=None):
         result.update(seed=seed, cores="1 (taskset -c 0)" if one_core else "all", onednn=onednn)
         runs.append(result)
         print(json.dumps(result), flush=True)
+    path = Path(args.json)
+    earlier = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     report = {"date": time.strftime("%Y-%m-%d"), "machine": platform.processor() or platform.machine(),
-              "cores": os.cpu_count(), "quick": args.quick, "runs": runs, "range": summary(runs)}
-    Path(args.json).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+              "cores": os.cpu_count(), "quick": args.quick, "runs": runs, "range": summary(runs),
+              **({"box_weights": earlier["box_weights"]} if "box_weights" in earlier else {})}
+    path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(report["range"], indent=1))
     return 0
 

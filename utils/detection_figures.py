@@ -20,6 +20,7 @@ def draw_boxes(ax, boxes, classes=None, scores=None, class_names=None, colour=No
                label=True):
     """Draw boxes (N, 4) on ``ax``: coloured by class unless ``colour`` is given, with name and score above."""
     boxes = detection.check_boxes(boxes)
+    top, bottom = sorted(ax.get_ylim())
     for i, (x1, y1, x2, y2) in enumerate(boxes):
         cls = None if classes is None else int(classes[i])
         c = colour or (CLASS_COLOURS[cls % len(CLASS_COLOURS)] if cls is not None else "white")
@@ -29,13 +30,15 @@ def draw_boxes(ax, boxes, classes=None, scores=None, class_names=None, colour=No
         parts = [] if cls is None or class_names is None else [class_names[cls]]
         if scores is not None:
             parts.append(f"{scores[i]:.0%}")
-        if label and parts:
-            ax.text(x1 - 0.5, y1 - 1.5, " ".join(parts), color="white", fontsize=8, va="bottom",
-                    bbox={"facecolor": c, "edgecolor": "none", "pad": 1, "alpha": 0.85}, clip_on=True)
+        if label and parts:  # above the box, or just inside it when the box touches the top of the picture
+            inside = y1 - 0.5 - top < 0.08 * (bottom - top)
+            ax.text(x1 - 0.5, y1 - 0.5 if inside else y1 - 1.5, " ".join(parts), color="white", fontsize=8,
+                    va="top" if inside else "bottom", clip_on=True,
+                    bbox={"facecolor": c, "edgecolor": "none", "pad": 1, "alpha": 0.85})
 
 
 def _picture(ax, image, title=None):
-    ax.imshow(np.asarray(image), interpolation="bilinear")
+    ax.imshow(np.asarray(image))
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
@@ -98,9 +101,11 @@ def plot_iou(box_a, box_b, size=64, ax=None):
     inter = max(w, 0) * max(h, 0)
     if inter > 0:
         ax.add_patch(Rectangle((max(a[0], b[0]), max(a[1], b[1])), w, h, color=HIT, alpha=0.55, linewidth=0))
-    for box, colour, name in ((a, CLASS_COLOURS[0], "A"), (b, CLASS_COLOURS[1], "B")):
+    for box, colour, name, corner in ((a, CLASS_COLOURS[0], "A", "top"), (b, CLASS_COLOURS[1], "B", "bottom")):
         ax.add_patch(Rectangle(box[:2], box[2] - box[0], box[3] - box[1], fill=False, edgecolor=colour, linewidth=2.5))
-        ax.text(box[0] + 1, box[1] + 1, name, color=colour, fontsize=12, fontweight="bold", va="top")
+        x, y = (box[0] + 1, box[1] + 1) if corner == "top" else (box[2] - 1, box[3] - 1)
+        ax.text(x, y, name, color=colour, fontsize=12, fontweight="bold", va=corner,
+                ha="left" if corner == "top" else "right")
     union = detection.box_area([a, b]).sum() - inter
     value = detection.iou(a, b)
     ax.set_title(f"IoU = {inter:.0f} / {union:.0f} = {value:.2f}", fontsize=11)
@@ -217,7 +222,7 @@ def _judge(det, truth, iou_threshold):
 
 
 def show_results(images, detections, targets, class_names, iou_threshold=0.5, ncols=4, size=2.4):
-    """Detections judged like mAP does: hits solid green, false alarms solid red, missed objects dashed pink."""
+    """Detections judged like mAP does: hits solid green, false alarms dotted red, missed objects dashed pink."""
     nrows = -(-len(images) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.5), squeeze=False)
     for k, ax in enumerate(axes.flat):
@@ -229,8 +234,10 @@ def show_results(images, detections, targets, class_names, iou_threshold=0.5, nc
         _picture(ax, images[k], f"{hit.sum()} hit · {(~hit).sum()} false · {(~found).sum()} missed")
         draw_boxes(ax, t["boxes"][~found], colour=MISSED, style="--", label=False)
         draw_boxes(ax, d["boxes"][hit], d["classes"][hit], d["scores"][hit], class_names, colour=HIT)
-        draw_boxes(ax, d["boxes"][~hit], d["classes"][~hit], d["scores"][~hit], class_names, colour=FALSE)
-    fig.suptitle("green: hit (IoU ≥ 0.5, right class) · red: false alarm · pink dashed: missed", fontsize=10)
+        draw_boxes(ax, d["boxes"][~hit], d["classes"][~hit], d["scores"][~hit], class_names, colour=FALSE,
+                   style=":")
+    fig.suptitle("green: hit (IoU ≥ 0.5, right class) · red dotted: false alarm · pink dashed: missed",
+                 fontsize=10)
     fig.tight_layout()
     return fig
 
