@@ -46,7 +46,9 @@ def _picture(ax, image, title=None):
 
 
 def show_scenes(images, targets, class_names, predictions=None, ncols=4, size=2.2, titles=None, suptitle=None):
-    """Pictures in a grid with their true boxes (and, given ``predictions``, the predicted boxes dashed)."""
+    """Pictures in a grid with their true boxes (and, given ``predictions``, the predicted boxes dashed).
+
+    A target without "classes" gets white boxes without labels."""
     if len(images) != len(targets) or (predictions is not None and len(predictions) != len(images)):
         raise ValueError("give one target (and one prediction) per picture")
     nrows = -(-len(images) // ncols)
@@ -57,7 +59,7 @@ def show_scenes(images, targets, class_names, predictions=None, ncols=4, size=2.
         if k >= len(images):
             continue
         _picture(ax, images[k], titles[k] if titles else None)
-        draw_boxes(ax, targets[k]["boxes"], targets[k]["classes"], class_names=class_names,
+        draw_boxes(ax, targets[k]["boxes"], targets[k].get("classes"), class_names=class_names,
                    label=predictions is None)
         if predictions is not None:
             p = predictions[k]
