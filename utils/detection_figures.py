@@ -11,6 +11,7 @@ from matplotlib.patches import Rectangle
 
 from utils import detection
 from utils.figure_widget import live_figure
+from utils.plots import show_images
 
 CLASS_COLOURS = ("#0072B2", "#E69F00")  # chihuahua blue, muffin orange
 HIT, FALSE, MISSED = "#009E73", "#D55E00", "#CC79A7"
@@ -51,23 +52,14 @@ def show_scenes(images, targets, class_names, predictions=None, ncols=4, size=2.
     A target without "classes" gets white boxes without labels."""
     if len(images) != len(targets) or (predictions is not None and len(predictions) != len(images)):
         raise ValueError("give one target (and one prediction) per picture")
-    nrows = -(-len(images) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.4 if suptitle else 0)),
-                             squeeze=False)
-    for k, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if k >= len(images):
-            continue
-        _picture(ax, images[k], titles[k] if titles else None)
+    fig = show_images(list(images), titles, ncols=min(ncols, len(images)), size=size, suptitle=suptitle)
+    for k, ax in enumerate(fig.axes[:len(images)]):
         draw_boxes(ax, targets[k]["boxes"], targets[k].get("classes"), class_names=class_names,
                    label=predictions is None)
         if predictions is not None:
             p = predictions[k]
             draw_boxes(ax, p["boxes"], p.get("classes"), p.get("scores"), class_names, colour="white", style="--",
                        width=1.5)
-    if suptitle:
-        fig.suptitle(suptitle)
-    fig.tight_layout()
     return fig
 
 

@@ -1,6 +1,6 @@
 """Scenes for lesson 08: pictures with 1-4 muffins and chihuahuas and their bounding boxes, drawn offline.
 
-``ensure_scenes()`` writes PNG pictures plus one COCO-style ``annotations.json`` per split once;
+``ensure_scenes()`` writes PNG pictures plus one COCO ``annotations.json`` per split (``utils.coco``) once;
 ``load_scenes()`` reads them back (checking every annotation); ``make_scenes()`` draws the same pictures in memory.
 The objects come from the course's generator (``utils.muffins``): same drawings, palette, backgrounds and light.
 Run ``python -m utils.scenes --help`` for the command line.
@@ -29,8 +29,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from utils import muffins
-from utils.detection import check_boxes, xywh_to_corners
+from utils import coco, muffins
 from utils.paths import DATA_DIR, relative
 
 GENERATOR = "utils.scenes"
@@ -39,10 +38,6 @@ CLASS_NAMES = muffins.CLASS_NAMES
 SPLITS = muffins.SPLITS
 CANVAS = 96  # side of the square an object is drawn on before it is scaled into the scene
 SALT = 8  # mixed into every seed, so scene objects never repeat the photos of utils.muffins
-
-
-class AnnotationError(ValueError):
-    """An annotation file that is corrupt or does not fit its pictures; the message names the file and the problem."""
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -197,143 +192,12 @@ def make_scenes(n, split="train", size=96, n_objects=(1, 4), scale=(0.3, 0.6), m
     return images, targets
 
 
-# ----------------------------------------------------------------------------------------------------------
-# annotations (COCO JSON: boxes as [x, y, width, height], categories numbered from 1)
-# ----------------------------------------------------------------------------------------------------------
-def _atomic_write_text(path, text):
-    """Write a text file through a temporary sibling and a rename, so readers never see half a file."""
-    path = Path(path)
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def coco_annotations(file_names, targets, size):
-    """The COCO dict for pictures ``file_names`` (relative to the annotation file) with ``targets`` boxes."""
-    if len(file_names) != len(targets):
-        raise ValueError(f"got {len(file_names)} file names but {len(targets)} targets: give one per picture")
-    images, annotations = [], []
-    for image_id, (name, target) in enumerate(zip(file_names, targets)):
-        images.append({"id": image_id, "file_name": str(name), "width": size, "height": size})
-        boxes = check_boxes(target["boxes"], size, name=f"boxes of {name}")
-        for box, cls in zip(boxes, np.asarray(target["classes"]).tolist()):
-            x1, y1, x2, y2 = (float(v) for v in box)
-            annotations.append({"id": len(annotations), "image_id": image_id, "category_id": int(cls) + 1,
-                                "bbox": [x1, y1, x2 - x1, y2 - y1], "area": (x2 - x1) * (y2 - y1), "iscrowd": 0})
-    categories = [{"id": k + 1, "name": name} for k, name in enumerate(CLASS_NAMES)]
-    return {"images": images, "annotations": annotations, "categories": categories}
-
-
-def write_annotations(path, file_names, targets, size):
-    """Write a COCO-style annotation file (atomically) for square pictures of side ``size``; returns its path."""
-    _atomic_write_text(path, json.dumps(coco_annotations(file_names, targets, size), indent=1))
-    return Path(path)
-
-
-def _fail(path, problem):
-    raise AnnotationError(f"{relative(path)}: {problem}")
-
-
-def _read_json(path):
-    """The annotation file's JSON, or a clear AnnotationError."""
-    if not path.is_file():
-        raise FileNotFoundError(f"no annotation file {relative(path)}: generate the scenes again "
-                                "(scenes.ensure_scenes) or check the folder")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        _fail(path, "is not a text file (expected COCO JSON)")
-    except json.JSONDecodeError as err:
-        _fail(path, f"is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})")
-    if not isinstance(data, dict) or any(not isinstance(data.get(k), list) for k in ("images", "annotations",
-                                                                                     "categories")):
-        _fail(path, "needs the COCO lists 'images', 'annotations' and 'categories'")
-    return data
-
-
-def _categories(path, data):
-    """Map COCO category ids to class numbers by name."""
-    ids = {}
-    for cat in data["categories"]:
-        name = cat.get("name") if isinstance(cat, dict) else None
-        if name not in CLASS_NAMES:
-            _fail(path, f"category {cat!r} is not one of the classes {list(CLASS_NAMES)}")
-        ids[cat.get("id")] = CLASS_NAMES.index(name)
-    return ids
-
-
-def read_annotations(path, check_files=True):
-    """Read a COCO annotation file: a list of {"file", "width", "height", "boxes", "classes"}, one per picture.
-
-    Boxes come back as corners (x1, y1, x2, y2). Every entry is checked: an error names the file and what is
-    wrong (bad JSON, unknown picture or category, a box with NaN or negative size or outside its picture,
-    and, with ``check_files``, a picture file that does not exist).
-    """
-    path = Path(path)
-    data = _read_json(path)
-    categories = _categories(path, data)
-    pictures = {}
-    for entry in data["images"]:
-        try:
-            image_id, name = entry["id"], entry["file_name"]
-            width, height = int(entry["width"]), int(entry["height"])
-        except (KeyError, TypeError, ValueError):
-            _fail(path, f"picture entry {entry!r} needs 'id', 'file_name', 'width' and 'height'")
-        if image_id in pictures:
-            _fail(path, f"picture id {image_id} appears twice")
-        file = path.parent / name
-        if check_files and not file.is_file():
-            _fail(path, f"picture {name!r} (id {image_id}) does not exist next to the annotation file")
-        pictures[image_id] = {"file": file, "width": width, "height": height, "boxes": [], "classes": []}
-    for ann in data["annotations"]:
-        ann_id = ann.get("id") if isinstance(ann, dict) else None
-        if not isinstance(ann, dict) or ann.get("image_id") not in pictures:
-            _fail(path, f"annotation {ann_id} refers to picture id {ann.get('image_id') if isinstance(ann, dict) else None}"
-                        ", which is not in 'images'")
-        if ann.get("category_id") not in categories:
-            _fail(path, f"annotation {ann_id} has category_id {ann.get('category_id')!r}, which is not in 'categories'")
-        pic = pictures[ann["image_id"]]
-        bbox = ann.get("bbox")
-        try:
-            x, y, w, h = (float(v) for v in bbox)
-        except (TypeError, ValueError):
-            _fail(path, f"annotation {ann_id}: bbox must be 4 numbers [x, y, width, height], got {bbox!r}")
-        if not np.isfinite([x, y, w, h]).all() or w < 0 or h < 0:
-            _fail(path, f"annotation {ann_id}: bbox {bbox} needs finite numbers and width, height >= 0")
-        corners = xywh_to_corners([[x, y, w, h]])
-        try:
-            check_boxes(corners, (pic["height"], pic["width"]), name=f"annotation {ann_id}")
-        except ValueError as err:
-            _fail(path, str(err))
-        pic["boxes"].append(corners[0])
-        pic["classes"].append(categories[ann["category_id"]])
-    return [{**p, "boxes": np.array(p["boxes"], np.float64).reshape(-1, 4), "classes": np.array(p["classes"], np.int64)}
-            for p in pictures.values()]
-
-
 def load_scenes(folder, split):
     """Pictures and boxes of one split of a scenes folder: (images uint8 (N, H, W, 3), list of {"boxes",
-    "classes"}), in the order of its annotation file. Every picture is checked against its annotation."""
+    "classes"}), in the order of its annotation file. Every annotation and picture is checked (utils.coco)."""
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
-    path = Path(folder) / split / "annotations.json"
-    entries = read_annotations(path)
-    images, targets = [], []
-    for e in entries:
-        img = cv2.imread(str(e["file"]), cv2.IMREAD_COLOR)
-        if img is None:
-            _fail(path, f"picture {relative(e['file'])} cannot be read as an image (corrupt or not a picture)")
-        if img.shape[:2] != (e["height"], e["width"]):
-            _fail(path, f"picture {relative(e['file'])} is {img.shape[1]}×{img.shape[0]} but the annotation "
-                        f"says {e['width']}×{e['height']}")
-        images.append(cv2.cvtColor(img, cv2.COLOR_BGR2RGB))
-        targets.append({"boxes": e["boxes"], "classes": e["classes"]})
-    if not images:
-        _fail(path, "lists no pictures")
-    return np.stack(images), targets
+    return coco.load_pictures(Path(folder) / split / "annotations.json", CLASS_NAMES)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -359,7 +223,7 @@ def _write_split(tmp, settings, split):
         files[f"{split}/{name}"] = hashlib.sha256(buf.tobytes()).hexdigest()
         names.append(name)
         targets.append({"boxes": boxes, "classes": classes})
-    ann = write_annotations(tmp / split / "annotations.json", names, targets, settings["size"])
+    ann = coco.write_annotations(tmp / split / "annotations.json", names, targets, settings["size"], CLASS_NAMES)
     files[f"{split}/annotations.json"] = hashlib.sha256(ann.read_bytes()).hexdigest()
     return files
 
