@@ -248,3 +248,13 @@ def test_inspect_image_facts(tmp_path):
     (tmp_path / "bad.png").write_bytes(os.urandom(50))
     with pytest.raises(ValueError):
         folders.inspect_image(tmp_path / "bad.png")
+
+
+def test_repair_skips_hidden_folders_inside_a_class(tmp_path):
+    save(tmp_path / "f" / "a" / "p.png", photo(seed=1))
+    save(tmp_path / "f" / "a" / ".thumbnails" / "p.png", photo(seed=2))
+    save(tmp_path / "f" / "b" / "q.png", photo(seed=3))
+    report = folder_repair.repair_image_folder(tmp_path / "f", tmp_path / "clean")
+    assert sorted(p.relative_to(tmp_path / "clean").as_posix() for p in (tmp_path / "clean").rglob("*")) == \
+        ["a", "a/p.png", "b", "b/q.png"]
+    assert report["skipped"] == {"hidden or system file": [tmp_path / "f" / "a" / ".thumbnails" / "p.png"]}

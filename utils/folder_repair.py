@@ -73,9 +73,9 @@ def _class_folders(src):
     return [("", c) for c in subdirs]
 
 
-def _repair_file(f, out_dir, taken, seen):
+def _repair_file(f, class_dir, out_dir, taken, seen):
     """Write the repaired copy of one file into ``out_dir``; returns (what happened, detail)."""
-    if is_hidden(f):
+    if is_hidden(f) or any(is_hidden(p) for p in f.relative_to(class_dir).parents if p != Path(".")):
         return "skipped: hidden or system file", None
     suffix = f.suffix.lower()
     try:
@@ -88,6 +88,7 @@ def _repair_file(f, out_dir, taken, seen):
     if digest in seen:
         return "skipped: duplicate", seen[digest]
     seen[digest] = f
+    out_dir.mkdir(parents=True, exist_ok=True)
     if _plain(f, facts):
         shutil.copyfile(f, _target(out_dir, f.stem, suffix, taken))
         return "copied", None
@@ -106,8 +107,9 @@ def repair_image_folder(src, dst):
     """Write a clean copy of photo folder ``src`` to the new folder ``dst`` and return a report (a dict).
 
     Plain JPEG/PNG/BMP files are copied unchanged; other readable images are saved as 8-bit RGB (JPEG stays JPEG,
-    the rest becomes PNG); unreadable, hidden, duplicate and non-image files are skipped. Images lying beside the
-    class folders are skipped (their class is unknown). Nothing is written into ``src``; ``dst`` appears only
+    the rest becomes PNG); unreadable, hidden and non-image files, and second copies of a file within a class, are
+    skipped (the same photo in two classes is kept: which label is right is yours to decide). Images lying beside
+    the class folders are skipped (their class is unknown). Nothing is written into ``src``; ``dst`` appears only
     when complete. The report: ``copied``, ``converted`` {file: why}, ``skipped`` {reason: [files]}, ``text``.
     """
     src = existing_folder(src)
@@ -130,8 +132,7 @@ def repair_image_folder(src, dst):
             taken, seen = set(), {}
             for f in sorted(p for p in class_dir.rglob("*") if p.is_file()):
                 out_dir = tmp / split / class_dir.name / f.parent.relative_to(class_dir)
-                out_dir.mkdir(parents=True, exist_ok=True)
-                what, detail = _repair_file(f, out_dir, taken, seen)
+                what, detail = _repair_file(f, class_dir, out_dir, taken, seen)
                 if what == "copied":
                     report["copied"] += 1
                 elif what == "converted":
