@@ -4,6 +4,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from sklearn import metrics  # noqa: E402
 
 from utils import evaluation as ev  # noqa: E402
 
@@ -18,13 +19,12 @@ def test_confusion_matrix_counts():
     assert cm.sum() == 6
 
 
-def test_confusion_matrix_matches_a_loop():
-    rng = np.random.default_rng(0)
-    y_true, y_pred = rng.integers(0, 2, 200), rng.integers(0, 2, 200)
-    cm = ev.confusion_matrix(y_true, y_pred)
-    for i in range(2):
-        for j in range(2):
-            assert cm[i, j] == np.sum((y_true == i) & (y_pred == j))
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_confusion_matrix_matches_scikit_learn(n_classes):
+    rng = np.random.default_rng(n_classes)
+    y_true, y_pred = rng.integers(0, n_classes, 200), rng.integers(0, n_classes, 200)
+    np.testing.assert_array_equal(ev.confusion_matrix(y_true, y_pred, n_classes),
+                                  metrics.confusion_matrix(y_true, y_pred, labels=range(n_classes)))
 
 
 @pytest.mark.parametrize(
@@ -49,6 +49,17 @@ def test_precision_recall_by_hand():
     np.testing.assert_allclose(recall, [40 / 50, 45 / 50])
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_precision_recall_match_scikit_learn(seed):
+    rng = np.random.default_rng(seed)
+    y_true = rng.integers(0, 3, 60)
+    y_pred = np.where(rng.random(60) < 0.6, y_true, rng.integers(0, 2, 60))  # class 2 is rarely predicted
+    precision, recall = ev.precision_recall(ev.confusion_matrix(y_true, y_pred, 3))
+    expected = metrics.precision_recall_fscore_support(y_true, y_pred, labels=[0, 1, 2], zero_division=0)
+    np.testing.assert_allclose(precision, expected[0])
+    np.testing.assert_allclose(recall, expected[1])
+
+
 def test_precision_recall_without_predictions_of_a_class():
     precision, recall = ev.precision_recall(np.array([[3, 0], [2, 0]]))
     np.testing.assert_allclose(precision, [0.6, 0.0])
@@ -57,8 +68,15 @@ def test_precision_recall_without_predictions_of_a_class():
         ev.precision_recall(np.ones((2, 3)))
 
 
-def test_report_text():
+def test_report_text_agrees_with_scikit_learn():
+    y_true = np.repeat([0, 0, 1, 1], [40, 10, 5, 45])
+    y_pred = np.repeat([0, 1, 0, 1], [40, 10, 5, 45])
     text = ev.report(np.array([[40, 10], [5, 45]]), NAMES)
+    expected = metrics.classification_report(y_true, y_pred, target_names=NAMES, output_dict=True)
+    for line, name in zip(text.splitlines()[1:3], NAMES):
+        assert line.split()[1:] == [f"{expected[name][k]:.2f}" for k in ("precision", "recall")] + [
+            str(int(expected[name]["support"]))]
+    assert text.splitlines()[3].split()[1] == f"{expected['accuracy']:.2f}"
     lines = text.splitlines()
     assert lines[0].split() == ["class", "precision", "recall", "images"]
     assert lines[1].split() == ["chihuahua", "0.89", "0.80", "50"]

@@ -5,6 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from utils import validate
+from utils.plots import image_grid
 
 
 def _labels(y, name):
@@ -38,7 +39,9 @@ def confusion_matrix(y_true, y_pred, n_classes=2):
 
 def precision_recall(cm):
     """Per class: precision (of the images called this class, the share that are) and recall (of the
-    images of this class, the share found); 0 where nothing was called/present. Returns two arrays."""
+    images of this class, the share found); 0 where nothing was called/present. Returns two arrays.
+
+    Taught in lesson 06; tests check it against ``sklearn.metrics.precision_recall_fscore_support``."""
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or (cm < 0).any():
         raise ValueError(f"expected a square confusion matrix of counts, got shape {cm.shape}")
@@ -129,13 +132,9 @@ def show_mistakes(images, y_true, probs, class_names, k=8, ncols=4, size=2.0):
         ax.axis("off")
         ax.text(0.5, 0.5, "No mistakes on these images.", ha="center", va="center")
         return fig
-    ncols = min(ncols, idx.size)
-    nrows = -(-idx.size // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.45) * nrows + 0.4), squeeze=False)
-    for ax in axes.flat:
-        ax.axis("off")
+    fig, axes = image_grid(idx.size, min(ncols, idx.size), size, extra_height=0.4, title_height=0.45)
     probs = np.asarray(probs)
-    for ax, i in zip(axes.flat, idx):
+    for ax, i in zip(axes, idx):
         p = probs[i]
         ax.imshow(np.asarray(images[i]).astype("uint8"))
         ax.set_title(f"{round(100 * p.max())} % {class_names[p.argmax()]}\n(really {class_names[y_true[i]]})",

@@ -4,10 +4,11 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
+from skimage.metrics import peak_signal_noise_ratio
 
 from utils.figure_widget import animate, live_figure
 from utils import validate
-from utils.images import adjust_brightness_contrast, jpeg_roundtrip, psnr
+from utils.images import adjust_brightness_contrast, jpeg_roundtrip
 from utils.quiz import multi_choice
 
 # --- Figures -------------------------------------------------------------------------------------------------
@@ -166,7 +167,7 @@ class JpegQualityFigure:
             self.pictures[2].set_data(decoded[self.zoom])
         self.title.set_text(f"after JPEG (quality {quality})")
         self.fig._suptitle.set_text(f"JPEG quality {quality}: {nbytes:,} bytes ({self.image.nbytes / nbytes:.0f}× "
-                                    f"smaller than raw), PSNR {psnr(self.image, decoded):.1f} dB")
+                                    f"smaller than raw), PSNR {peak_signal_noise_ratio(self.image, decoded):.1f} dB")
         return self.fig
 
 

@@ -1,4 +1,4 @@
-"""Keras models of the course: builders, predictions as probabilities, saving and loading.
+"""Lesson 06's Keras models: builders, predictions as probabilities, saving and loading.
 
 Everything is written against ``keras.*`` only, so it runs on the TensorFlow, JAX or PyTorch backend.
 """
@@ -20,8 +20,9 @@ def _image_shape(input_shape):
 
 def build_cnn(input_shape=(64, 64, 3), n_classes=2, filters=(16, 32, 64), dense_units=64, pooling="max",
               kernel_size=3):
-    """The lesson's CNN: Rescaling (0–255 to -1…1), one Conv2D+ReLU+MaxPooling block per entry of ``filters``,
-    then global max/average pooling or Flatten, Dense+ReLU and a softmax output (uncompiled)."""
+    """Lesson 06's CNN (its ``cnn``; ``pooling="flatten"`` is exercise 2's ``flat_cnn``): Rescaling (0–255 to -1…1),
+    one Conv2D+ReLU+MaxPooling block per entry of ``filters``, then global max/average pooling or Flatten,
+    Dense+ReLU and a softmax output (uncompiled)."""
     import keras
     from keras import layers
 
@@ -42,8 +43,8 @@ def build_cnn(input_shape=(64, 64, 3), n_classes=2, filters=(16, 32, 64), dense_
 
 
 def build_dense_baseline(input_shape=(64, 64, 3), n_classes=2, hidden=(128,)):
-    """A network without convolution: Rescaling (0–255 to -1…1), Flatten, Dense+ReLU layers of sizes ``hidden``,
-    softmax output (uncompiled)."""
+    """Lesson 06's dense baseline (its ``baseline``), a network without convolution: Rescaling (0–255 to -1…1),
+    Flatten, Dense+ReLU layers of sizes ``hidden``, softmax output (uncompiled)."""
     import keras
     from keras import layers
 

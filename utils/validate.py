@@ -131,7 +131,8 @@ def image(img, func, dtypes=None):
         raise ValueError(f"{func} got an empty image of shape {img.shape}")
     if dtypes is not None and img.dtype not in dtypes:
         names = " or ".join(np.dtype(d).name for d in dtypes)
-        raise TypeError(f"{func} expects dtype {names}, got {img.dtype}; convert with to_uint8(...) or to_float(...)")
+        raise TypeError(f"{func} expects dtype {names}, got {img.dtype}; convert it with "
+                        "skimage.util.img_as_ubyte(...) or img_as_float(...)")
     return img
 
 
