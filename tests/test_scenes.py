@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from utils import scenes
+from utils import drawing, scenes
 from utils.detection import check_boxes
 
 
@@ -17,6 +17,19 @@ def small_set(tmp_path_factory):
 
 
 # ---------------------------------------------------------------------------------------------- drawing
+def test_the_camera_blurs_less_with_a_larger_blur_side():
+    """Scenes take their photo with drawing.camera (as muffins do), blurring up to side / blur_side pixels."""
+    stripes = np.zeros((96, 96, 3), np.float32)
+    stripes[:, ::2] = 200
+    detail = []
+    for blur_side in (96, 10**9):
+        photos = [drawing.camera(np.random.default_rng(seed), stripes.copy(), blur_side) for seed in range(12)]
+        assert all(p.shape == (96, 96, 3) and p.dtype == np.uint8 for p in photos)
+        detail.append([np.abs(np.diff(p.astype(float), axis=1)).mean() for p in photos])
+    blurred, sharp = np.array(detail)
+    assert (blurred <= sharp + 1e-9).all() and (blurred < sharp - 20).sum() >= 3
+
+
 def test_draw_scene_returns_a_picture_and_valid_boxes():
     for seed in range(20):
         img, boxes, classes = scenes.draw_scene(np.random.default_rng(seed), size=64)

@@ -36,7 +36,8 @@ def _ear(img, mask, s, rng, side, base_a, base_b, length, spread, main, inner):
     drawing.poly(img, s, outline(0.6, 0.3), inner)
 
 
-def _chihuahua_face(rng, s):
+def chihuahua_face(rng, s):
+    """A chihuahua face on an s x s canvas: (RGB uint8 canvas, mask uint8 255 where the dog is)."""
     img, mask = drawing.canvas(s)
     main, light, points = drawing.coat(rng)
     dark = drawing.dark_spot_colour(rng)
@@ -87,7 +88,7 @@ def _chihuahua_face(rng, s):
     return img, mask
 
 
-def _chihuahua_curled(rng, s):
+def chihuahua_curled(rng, s):
     """Look-alike: a chihuahua curled up in a ball, ears folded back, face peeking out."""
     img, mask = drawing.canvas(s)
     main, light, points = drawing.coat(rng)
@@ -140,7 +141,7 @@ def _start(rng, size, lookalike):
 def draw_chihuahua(rng, size=64, curled=None):
     """Draw one chihuahua photo as a uint8 RGB array (size, size, 3); ``curled=None`` picks the pose at random."""
     rng, size, curled = _start(rng, size, curled)
-    img, mask = (_chihuahua_curled if curled else _chihuahua_face)(rng, 2 * size)
+    img, mask = (chihuahua_curled if curled else chihuahua_face)(rng, 2 * size)
     return drawing.finish(img, mask, rng, size)
 
 
@@ -180,7 +181,8 @@ def _berry(img, s, rng, x, y, r, dark):
         drawing.circle(img, s, x - r * 0.3, y - r * 0.35, r * 0.25, drawing.mix(dark, (250, 250, 250), 0.6))
 
 
-def _muffin_side(rng, s, face_like=False):
+def muffin_side(rng, s, face_like=False):
+    """A muffin seen from the side on an s x s canvas, as (canvas, mask); ``face_like`` sets its berries as a face."""
     img, mask = drawing.canvas(s)
     top, cupc = drawing.muffin_colours(rng)
     dark = drawing.dark_spot_colour(rng)
@@ -206,7 +208,7 @@ def _muffin_side(rng, s, face_like=False):
     return img, mask
 
 
-def _muffin_top(rng, s):
+def muffin_top(rng, s):
     """A muffin seen from above and in front: a big round lumpy top, the ridged cup showing below it."""
     img, mask = drawing.canvas(s)
     top, cupc = drawing.muffin_colours(rng)
@@ -237,11 +239,11 @@ def draw_muffin(rng, size=64, face_like=None):
     rng, size, face_like = _start(rng, size, face_like)
     s = 2 * size
     if face_like:
-        img, mask = _muffin_side(rng, s, face_like=True)
+        img, mask = muffin_side(rng, s, face_like=True)
     elif rng.uniform() < 0.6:
-        img, mask = _muffin_side(rng, s)
+        img, mask = muffin_side(rng, s)
     else:
-        img, mask = _muffin_top(rng, s)
+        img, mask = muffin_top(rng, s)
     return drawing.finish(img, mask, rng, size)
 
 

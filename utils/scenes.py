@@ -2,20 +2,10 @@
 
 ``ensure_scenes()`` writes PNG pictures plus one COCO ``annotations.json`` per split (``utils.coco``) once;
 ``load_scenes()`` reads them back (checking every annotation); ``make_scenes()`` draws the same pictures in memory.
-The objects come from the course's generator (``utils.muffins``): same drawings, palette, backgrounds and light.
+The objects come from the course's generator (``utils.muffins``, ``utils.drawing``): same drawings, palette,
+backgrounds and camera.
 Run ``python -m utils.scenes --help`` for the command line.
 """
-
-# Private helpers of utils.muffins used here until issue #20 makes the drawing primitives public:
-#   muffins._background                     a textured background (gradient, cloth, planks, ...)
-#   muffins._chihuahua_face, ._chihuahua_curled, ._muffin_side, ._muffin_top
-#                                           one object drawn on a square canvas, with its mask
-#   muffins._shade                          round light on an object
-#   muffins._grid                           cached pixel-centre coordinates of a square picture
-#   muffins._check_int                      argument checks with the course's messages
-#   muffins._check_out_dir, ._is_current, ._swap_into_place
-#                                           the atomic write of a generated folder (temporary sibling, rename)
-# _finish below repeats the last lines of muffins._compose (light, blur, noise) for a whole scene.
 
 import argparse
 import hashlib
@@ -29,7 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from utils import coco, muffins
+from utils import coco, dataset, drawing, muffins, validate
 from utils.paths import DATA_DIR, relative
 
 GENERATOR = "utils.scenes"
@@ -46,14 +36,14 @@ SALT = 8  # mixed into every seed, so scene objects never repeat the photos of u
 def _draw_object(rng, label, lookalike_rate):
     """One object, posed (mirrored, tilted) and cut to its outline: an RGBA uint8 array."""
     if label == 0:
-        draw = muffins._chihuahua_curled if rng.uniform() < lookalike_rate else muffins._chihuahua_face
+        draw = muffins.chihuahua_curled if rng.uniform() < lookalike_rate else muffins.chihuahua_face
         img, mask = draw(rng, CANVAS)
     elif rng.uniform() < lookalike_rate:
-        img, mask = muffins._muffin_side(rng, CANVAS, face_like=True)
+        img, mask = muffins.muffin_side(rng, CANVAS, face_like=True)
     else:
-        img, mask = (muffins._muffin_side if rng.uniform() < 0.6 else muffins._muffin_top)(rng, CANVAS)
+        img, mask = (muffins.muffin_side if rng.uniform() < 0.6 else muffins.muffin_top)(rng, CANVAS)
     alpha = mask.astype(np.float32) / 255
-    layer = muffins._shade(img.astype(np.float32), alpha, rng, CANVAS)
+    layer = drawing.shade(img.astype(np.float32), alpha, rng, CANVAS)
     m = cv2.getRotationMatrix2D((CANVAS / 2, CANVAS / 2), rng.uniform(-20, 20), 1.0)
     if rng.uniform() < 0.5:  # mirror: x -> CANVAS - x before rotating
         m = m @ np.array([[-1, 0, CANVAS], [0, 1, 0], [0, 0, 1]], np.float64)
@@ -104,31 +94,14 @@ def _paste(img, sprite, box):
     region += (small[..., :3] - region) * alpha
 
 
-def _finish(rng, img):
-    """Light (a tilted brightness plane, exposure, contrast), blur and noise, as ``muffins._compose`` does."""
-    size = img.shape[0]
-    yy, xx = muffins._grid(size)
-    a, contrast = rng.uniform(0, 2 * np.pi), rng.uniform(0.75, 1.15)
-    light = contrast * (1 + rng.uniform(0, 0.35) * (np.cos(a) * xx + np.sin(a) * yy))
-    img = img * light[..., None] + (128 * (1 - contrast) + rng.uniform(-25, 25))
-    np.clip(img, 0, 255, out=img)
-    sigma = rng.uniform(0, 1.0) * size / 96
-    if sigma > 0.3:
-        img = cv2.GaussianBlur(img, (0, 0), sigma)
-    img += rng.normal(0, rng.uniform(0, 8), img.shape).astype(np.float32)
-    return np.clip(img + 0.5, 0, 255).astype(np.uint8)
-
-
-def _check_range(name, value, low, high, integer=False):
-    """A pair (lo, hi) with low <= lo <= hi <= high."""
-    try:
-        lo, hi = value
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a pair (lowest, highest), got {value!r}") from None
-    kinds = (int, np.integer) if integer else (int, float, np.number)
-    if any(isinstance(v, bool) or not isinstance(v, kinds) for v in (lo, hi)) or not low <= lo <= hi <= high:
-        raise ValueError(f"{name} must be a pair of {'ints' if integer else 'numbers'} with "
-                         f"{low} <= lowest <= highest <= {high}, got {value!r}")
+def _pair(name, value, low, high, integer=False):
+    """A pair (lowest, highest) of ints or numbers with low <= lowest <= highest <= high."""
+    if not isinstance(value, (tuple, list, np.ndarray)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair (lowest, highest), got {value!r}")
+    check = validate.integer if integer else validate.number
+    lo, hi = (check(f"{name}[{i}]", v, low, high) for i, v in enumerate(value))
+    if lo > hi:
+        raise ValueError(f"{name} must be a pair with lowest <= highest, got {value!r}")
     return (int(lo), int(hi)) if integer else (float(lo), float(hi))
 
 
@@ -138,14 +111,13 @@ def draw_scene(rng, size=96, n_objects=(1, 4), scale=(0.3, 0.6), max_overlap=0.3
     Each object's longer side is ``scale`` × the picture side; two boxes share at most ``max_overlap`` of the
     smaller one. Returns (image uint8 (size, size, 3), boxes float (N, 4) as x1, y1, x2, y2, classes int (N,)).
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator such as np.random.default_rng(0), got {type(rng).__name__}")
-    size = muffins._check_int("size", size, 32, 512)
-    n_lo, n_hi = _check_range("n_objects", n_objects, 1, 10, integer=True)
-    scale = _check_range("scale", scale, 0.1, 1.0)
-    if not 0 <= max_overlap <= 1 or not 0 <= lookalike_rate <= 1:
-        raise ValueError(f"max_overlap and lookalike_rate must lie in 0..1, got {max_overlap!r}, {lookalike_rate!r}")
-    img = muffins._background(rng, size).astype(np.float32)
+    rng = validate.rng(rng)
+    size = validate.integer("size", size, 32, 512)
+    n_lo, n_hi = _pair("n_objects", n_objects, 1, 10, integer=True)
+    scale = _pair("scale", scale, 0.1, 1.0)
+    validate.number("max_overlap", max_overlap, 0, 1)
+    validate.number("lookalike_rate", lookalike_rate, 0, 1)
+    img = drawing.background(rng, size).astype(np.float32)
     boxes, classes, sprites = [], [], []
     for _ in range(int(rng.integers(n_lo, n_hi + 1))):
         label = int(rng.integers(0, 2))
@@ -157,17 +129,17 @@ def draw_scene(rng, size=96, n_objects=(1, 4), scale=(0.3, 0.6), max_overlap=0.3
             sprites.append(sprite)
     for i in np.argsort([b[3] for b in boxes], kind="stable"):  # lower in the picture = nearer: drawn last
         _paste(img, sprites[i], boxes[i])
-    return _finish(rng, img), np.array(boxes, np.float64).reshape(-1, 4), np.array(classes, np.int64)
+    return drawing.camera(rng, img, blur_side=96), np.array(boxes, np.float64).reshape(-1, 4), np.array(classes, np.int64)
 
 
 def _settings(n_train, n_test, size, n_objects, scale, max_overlap, lookalike_rate, seed):
     """Everything that decides the pictures (stored in the manifest; another value means another set)."""
-    n_train = muffins._check_int("n_train", n_train, 1)
-    n_test = muffins._check_int("n_test", n_test, 1)
-    return {"generator": GENERATOR, "version": GENERATOR_VERSION, "seed": muffins._check_int("seed", seed, 0),
-            "size": muffins._check_int("size", size, 32, 512),
-            "n_objects": list(_check_range("n_objects", n_objects, 1, 10, integer=True)),
-            "scale": list(_check_range("scale", scale, 0.1, 1.0)), "max_overlap": float(max_overlap),
+    n_train = validate.positive_int("n_train", n_train)
+    n_test = validate.positive_int("n_test", n_test)
+    return {"generator": GENERATOR, "version": GENERATOR_VERSION, "seed": validate.integer("seed", seed, 0),
+            "size": validate.integer("size", size, 32, 512),
+            "n_objects": list(_pair("n_objects", n_objects, 1, 10, integer=True)),
+            "scale": list(_pair("scale", scale, 0.1, 1.0)), "max_overlap": float(max_overlap),
             "lookalike_rate": float(lookalike_rate), "counts": {"train": n_train, "test": n_test}}
 
 
@@ -236,8 +208,8 @@ def generate(out_dir=None, n_train=2000, n_test=300, size=96, n_objects=(1, 4), 
     settings = _settings(n_train, n_test, size, n_objects, scale, max_overlap, lookalike_rate, seed)
     if out_dir is None:
         out_dir = default_dir(n_train, n_test, settings["size"], settings["n_objects"], settings["seed"])
-    out_dir = muffins._check_out_dir(out_dir)
-    if not force and muffins._is_current(out_dir, settings):
+    out_dir = dataset.check_out_dir(out_dir)
+    if not force and dataset.is_current(out_dir, settings):
         return out_dir
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_dir.parent / f"{out_dir.name}.tmp-{os.getpid()}"
@@ -249,7 +221,7 @@ def generate(out_dir=None, n_train=2000, n_test=300, size=96, n_objects=(1, 4), 
         digest = hashlib.sha256("".join(f"{k} {v}\n" for k, v in sorted(files.items())).encode()).hexdigest()
         manifest = {**settings, "classes": list(CLASS_NAMES), "digest": digest, "files": dict(sorted(files.items()))}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        muffins._swap_into_place(tmp, out_dir, settings, force)
+        dataset.swap_into_place(tmp, out_dir, settings, force)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out_dir
@@ -281,7 +253,7 @@ def main(argv=None):
     except (ValueError, TypeError, OSError) as err:
         parser.error(str(err))
     print(f"{relative(out)}: {args.train} train + {args.test} test pictures, {args.size}x{args.size} "
-          f"({time.perf_counter() - start:.1f} s, digest {muffins.read_manifest(out)['digest'][:12]})")
+          f"({time.perf_counter() - start:.1f} s, digest {dataset.read_manifest(out)['digest'][:12]})")
     return 0
 
 
