@@ -83,7 +83,8 @@ def test_cell_box_check_names_the_wrong_corners_not_their_values(capsys):
     centre_as_corner = (20, 72, 48.8, 110.4)  # (cx, cy) taken for (x1, y1)
     assert not ex.check_cell_box(centre_as_corner, **LESSON_CELL)
     out = capsys.readouterr().out
-    assert "is not what was expected" in out and "x1 is too large; y1 is too large; x2 is too large; y2 is too large" in out
+    assert "is not what was expected" in out
+    assert "x1 is too large; y1 is too large; x2 is too large; y2 is too large" in out
     assert ex.CELL_HINTS[0] in out and ex.CELL_HINTS[1] not in out
     for value in LESSON_BOX:
         assert f"{value:g}" not in out, "the expected corners are never printed"

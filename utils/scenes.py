@@ -129,7 +129,8 @@ def draw_scene(rng, size=96, n_objects=(1, 4), scale=(0.3, 0.6), max_overlap=0.3
             sprites.append(sprite)
     for i in np.argsort([b[3] for b in boxes], kind="stable"):  # lower in the picture = nearer: drawn last
         _paste(img, sprites[i], boxes[i])
-    return drawing.camera(rng, img, blur_side=96), np.array(boxes, np.float64).reshape(-1, 4), np.array(classes, np.int64)
+    photo = drawing.camera(rng, img, blur_side=96)
+    return photo, np.array(boxes, np.float64).reshape(-1, 4), np.array(classes, np.int64)
 
 
 def _settings(n_train, n_test, size, n_objects, scale, max_overlap, lookalike_rate, seed):
