@@ -9,7 +9,7 @@ from utils import detection_figures as figs
 from utils.detection import iou
 
 NAMES = ("chihuahua", "muffin")
-PNG = b"\x89PNG\r\n\x1a\n"
+JPEG = b"\xff\xd8\xff"
 
 
 def picture(size=64, seed=0):
@@ -71,7 +71,7 @@ def test_iou_examples_go_from_apart_to_identical():
 def test_iou_explorer_redraws_when_box_b_moves():
     box = figs.iou_explorer()
     first = bytes(box.image.value)
-    assert first.startswith(PNG)
+    assert first.startswith(JPEG), "live_figure sends JPEG"
     box.controls["x"].value = 60  # B now reaches past the right edge: it is cut at the border, not an error
     assert bytes(box.image.value) != first and box.result.axes[0].get_title().startswith("IoU = ")
 
@@ -100,6 +100,20 @@ def test_plot_thresholds_and_explorer():
     assert box.result.axes[1].get_title().endswith(": 4")
     with pytest.raises(ValueError, match="one raw detection dict per picture"):
         figs.threshold_explorer([picture()], [], NAMES)
+
+
+def test_threshold_explorer_updates_one_figure_in_place():
+    box = figs.threshold_explorer([picture(), picture(seed=2)], [raw(), raw()], NAMES)
+    fig, first = box.result, bytes(box.image.value)
+    box.controls["picture"].value = 1
+    assert box.result is fig and bytes(box.image.value) != first
+    assert (fig.axes[0].images[0].get_array() == picture(seed=2)).all()
+    box.controls["score"].value = 0.95  # no box left: every rectangle and label hidden
+    assert not any(p.get_visible() for p in rectangles(fig.axes[1])) and fig.axes[1].get_title().endswith(": 0")
+    static = figs.plot_thresholds(picture(), raw(), NAMES)
+    assert not any(a.get_animated() for ax in static.axes for a in ax.get_children()), "a static figure draws all"
+    with pytest.raises(ValueError, match="same shape"):
+        figs.threshold_explorer([picture(), picture(32)], [raw(), raw()], NAMES)
 
 
 def test_show_results_judges_like_map():

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from utils import detection
-from utils.figure_widget import live_figure
+from utils.figure_widget import animate, live_figure
 from utils.plots import show_images
 
 CLASS_COLOURS = ("#0072B2", "#E69F00")  # chihuahua blue, muffin orange
@@ -21,21 +21,41 @@ def draw_boxes(ax, boxes, classes=None, scores=None, class_names=None, colour=No
                label=True):
     """Draw boxes (N, 4) on ``ax``: coloured by class unless ``colour`` is given, with name and score above."""
     boxes = detection.check_boxes(boxes)
+    _show_boxes(ax, _box_artists(ax, len(boxes)), boxes, classes, scores, class_names, colour, style, width, label)
+
+
+def _box_artists(ax, n):
+    """``n`` hidden rectangles and ``n`` hidden labels on ``ax``, for ``_show_boxes`` to place."""
+    rects = [ax.add_patch(Rectangle((0, 0), 0, 0, fill=False, visible=False)) for _ in range(n)]
+    labels = [ax.text(0, 0, "", color="white", fontsize=8, clip_on=True, visible=False,
+                      bbox={"facecolor": "white", "edgecolor": "none", "pad": 1, "alpha": 0.85}) for _ in range(n)]
+    return rects, labels
+
+
+def _show_boxes(ax, artists, boxes, classes=None, scores=None, class_names=None, colour=None, style="-", width=2.0,
+                label=True):
+    """Show checked ``boxes`` with the first of ``artists`` (rectangles, labels) of ``_box_artists``; hide the rest."""
+    rects, labels = artists
     top, bottom = sorted(ax.get_ylim())
-    for i, (x1, y1, x2, y2) in enumerate(boxes):
+    for i, (rect, text) in enumerate(zip(rects, labels)):
+        rect.set_visible(i < len(boxes))
+        text.set_visible(False)
+        if i >= len(boxes):
+            continue
+        x1, y1, x2, y2 = boxes[i]
         cls = None if classes is None else int(classes[i])
         c = colour or (CLASS_COLOURS[cls % len(CLASS_COLOURS)] if cls is not None else "white")
         # pixel i covers [i - 0.5, i + 0.5] in imshow's coordinates, so a box edge at x sits at x - 0.5
-        ax.add_patch(Rectangle((x1 - 0.5, y1 - 0.5), x2 - x1, y2 - y1, fill=False, edgecolor=c, linewidth=width,
-                               linestyle=style))
+        rect.set_bounds(x1 - 0.5, y1 - 0.5, x2 - x1, y2 - y1)
+        rect.set(edgecolor=c, linewidth=width, linestyle=style)
         parts = [] if cls is None or class_names is None else [class_names[cls]]
         if scores is not None:
             parts.append(f"{scores[i]:.0%}")
         if label and parts:  # above the box, or just inside it when the box touches the top of the picture
             inside = y1 - 0.5 - top < 0.08 * (bottom - top)
-            ax.text(x1 - 0.5, y1 - 0.5 if inside else y1 - 1.5, " ".join(parts), color="white", fontsize=8,
-                    va="top" if inside else "bottom", clip_on=True,
-                    bbox={"facecolor": c, "edgecolor": "none", "pad": 1, "alpha": 0.85})
+            text.set(position=(x1 - 0.5, y1 - 0.5 if inside else y1 - 1.5), text=" ".join(parts),
+                     va="top" if inside else "bottom", visible=True)
+            text.get_bbox_patch().set_facecolor(c)
 
 
 def _picture(ax, image, title=None):
@@ -173,27 +193,45 @@ def filter_detections(raw, score_threshold, iou_threshold):
     return {k: v[keep[kept]] for k, v in raw.items()}
 
 
+def _thresholds_view(images, raws, class_names, live=False):
+    """``view(picture, score, overlap)``: the figure of ``plot_thresholds``, built once and updated in place (its
+    changing artists marked for ``live_figure`` when ``live``)."""
+    if len(images) != len(raws) or not len(images):
+        raise ValueError("give one raw detection dict per picture (and at least one picture)")
+    if len({np.shape(image) for image in images}) != 1:
+        raise ValueError("all pictures must have the same shape, e.g. the test scenes' array")
+    fig, axes = plt.subplots(1, 2, figsize=(8, 4.3))
+    shown = [ax.imshow(np.asarray(images[0])) for ax in axes]
+    titles = [ax.set_title(" ", fontsize=10) for ax in axes]
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    artists = [_box_artists(ax, max(len(r["boxes"]) for r in raws)) for ax in axes]
+    fig.tight_layout()
+    if live:
+        animate(*shown, *titles, *(a for rects, labels in artists for a in rects + labels))
+
+    def view(picture, score, overlap):
+        before, after = filter_detections(raws[picture], score, 1.0), filter_detections(raws[picture], score, overlap)
+        for picture_artist in shown:
+            picture_artist.set_data(np.asarray(images[picture]))
+        titles[0].set_text(f"score ≥ {score:.2f}: {len(before['boxes'])} boxes")
+        titles[1].set_text(f"after NMS (IoU > {overlap:.2f} removed): {len(after['boxes'])}")
+        _show_boxes(axes[0], artists[0], before["boxes"], before["classes"], width=1.2, label=False)
+        _show_boxes(axes[1], artists[1], after["boxes"], after["classes"], after["scores"], class_names)
+        return fig
+
+    return view
+
+
 def plot_thresholds(image, raw, class_names, score_threshold=0.3, iou_threshold=0.5):
     """Left: every raw box scoring at least ``score_threshold``; right: what NMS at ``iou_threshold`` keeps."""
-    before = filter_detections(raw, score_threshold, 1.0)
-    after = filter_detections(raw, score_threshold, iou_threshold)
-    fig, axes = plt.subplots(1, 2, figsize=(8, 4.3))
-    _picture(axes[0], image, f"score ≥ {score_threshold:.2f}: {len(before['boxes'])} boxes")
-    draw_boxes(axes[0], before["boxes"], before["classes"], width=1.2, label=False)
-    _picture(axes[1], image, f"after NMS (IoU > {iou_threshold:.2f} removed): {len(after['boxes'])}")
-    draw_boxes(axes[1], after["boxes"], after["classes"], after["scores"], class_names)
-    fig.tight_layout()
-    return fig
+    return _thresholds_view([image], [raw], class_names)(0, score_threshold, iou_threshold)
 
 
 def threshold_explorer(images, raws, class_names):
     """Widget: pick a test picture and move the score and NMS thresholds; the detections are redrawn."""
-    if len(images) != len(raws) or not len(images):
-        raise ValueError("give one raw detection dict per picture (and at least one picture)")
-
-    def view(picture, score, overlap):
-        return plot_thresholds(images[picture], raws[picture], class_names, score, overlap)
-
+    view = _thresholds_view(images, raws, class_names, live=True)
     style = {"description_width": "initial"}
     controls = {"picture": widgets.IntSlider(0, 0, len(images) - 1, description="picture"),
                 "score": widgets.FloatSlider(0.3, min=0.0, max=0.95, step=0.05, description="score threshold",
