@@ -5,7 +5,6 @@ In a terminal, from the course folder: ``.venv/bin/python -m utils.envcheck`` (e
 """
 
 import importlib
-import os
 import re
 import sys
 import tempfile
@@ -13,11 +12,11 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from utils.notebook import quiet_tensorflow_env
 from utils.paths import COURSE_ROOT, DATA_DIR, relative
 
 # Quiet TensorFlow's C++ logs before anything imports it (the oneDNN line ignores the log level).
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+quiet_tensorflow_env()
 
 REQUIREMENTS = COURSE_ROOT / "requirements.txt"
 SUPPORTED_PYTHON = ((3, 11), (3, 12))
