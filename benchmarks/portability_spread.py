@@ -114,8 +114,8 @@ def _read_values_cell(names):
             "for n, v in _vals.items()}))")
 
 
-def run_once(nb, names, pinned, onednn, timeout=900):
-    """Execute a prepared notebook in a fresh kernel; returns (values, errors, seconds)."""
+def run_once(nb, names, pinned, onednn, keep=None, timeout=900):
+    """Execute a prepared notebook in a fresh kernel; returns (values, errors, seconds). ``keep``: save it there."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -135,13 +135,17 @@ def run_once(nb, names, pinned, onednn, timeout=900):
     finally:
         os.sched_setaffinity(0, cpus)
     seconds = time.perf_counter() - start
+    if keep:
+        nbformat.write(book, keep)
     errors, values = [], {}
     for i, cell in enumerate(book.cells):
         for out in cell.get("outputs", []):
             if out["output_type"] == "error":
                 errors.append(f"cell {i}: {out['ename']}: {out['evalue'][:200]}")
-            elif out["output_type"] == "stream" and out["text"].startswith("VALUES "):
-                values = json.loads(out["text"][len("VALUES "):])
+            elif out["output_type"] == "stream":
+                for line in out["text"].splitlines():   # other stdout may share the stream output
+                    if line.startswith("VALUES "):
+                        values = json.loads(line[len("VALUES "):])
     return values, errors, seconds
 
 
@@ -154,7 +158,7 @@ def spread(runs, names):
     return result
 
 
-def measure_lesson(path, seeds, variants, broken, also=()):
+def measure_lesson(path, seeds, variants, broken, also=(), keep=None):
     """All runs of one lesson: the seeds × variants, then its broken variants (seed 42, all cores, oneDNN on)."""
     nb = read_notebook(path)
     ranges = asserted_ranges(nb)
@@ -163,7 +167,8 @@ def measure_lesson(path, seeds, variants, broken, also=()):
     for seed in seeds:
         for variant in variants:
             pinned, onednn = VARIANTS[variant]
-            values, errors, seconds = run_once(prepare(nb, seed), names, pinned, onednn)
+            saved = keep and Path(keep) / f"{lesson_id(path)}_seed{seed}_{variant}.ipynb"
+            values, errors, seconds = run_once(prepare(nb, seed), names, pinned, onednn, saved)
             entry["runs"].append({"seed": seed, "variant": variant, "threads": 1 if pinned else len(os.sched_getaffinity(0)),
                                   "onednn": onednn == "1", "seconds": round(seconds, 1), "values": values,
                                   "errors": errors, "outside": outside(values, ranges)})
@@ -171,7 +176,9 @@ def measure_lesson(path, seeds, variants, broken, also=()):
                   + "  ".join(f"{n}={values.get(n)}" for n in sorted(names))
                   + (f"  ERRORS {errors}" if errors else ""), flush=True)
     for name in broken:
-        values, errors, seconds = run_once(prepare(nb, SEEDS[0], BROKEN[lesson_id(path)][name]), names, False, "1")
+        saved = keep and Path(keep) / f"{lesson_id(path)}_broken_{name.replace(' ', '_')}.ipynb"
+        values, errors, seconds = run_once(prepare(nb, SEEDS[0], BROKEN[lesson_id(path)][name]), names, False, "1",
+                                           saved)
         entry["broken"].append({"name": name, "values": values, "errors": errors, "outside": outside(values, ranges)})
         print(f"{lesson_id(path)} broken: {name}: outside its ranges: {entry['broken'][-1]['outside']}", flush=True)
     entry["spread"] = spread(entry["runs"], names)
@@ -204,6 +211,9 @@ def main(argv=None):
     parser.add_argument("--only-broken", action="store_true", help="run only the broken variants, keep the stored runs")
     parser.add_argument("--no-broken", action="store_true", help="skip the broken variants")
     parser.add_argument("--also", nargs="*", default=[], help="more kernel variables to record (e.g. while calibrating)")
+    parser.add_argument("--keep", help="a folder to save every executed notebook in (to see what a run printed)")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the stored runs of other seeds and variants (default: replace the lesson's runs)")
     args = parser.parse_args(argv)
     if not hasattr(os, "sched_setaffinity"):
         parser.error("this platform cannot pin a process to one core (os.sched_setaffinity): run it on Linux")
@@ -217,12 +227,17 @@ def main(argv=None):
     for path in lessons:
         key = lesson_id(path)
         broken = [] if args.no_broken else list(BROKEN.get(key, {}))
+        old = data["lessons"].get(key, {})
         if args.only_broken:
-            entry = measure_lesson(path, [], [], broken, args.also)
-            old = data["lessons"].get(key, {})
+            entry = measure_lesson(path, [], [], broken, args.also, args.keep)
             entry["runs"], entry["spread"] = old.get("runs", []), old.get("spread", {})
         else:
-            entry = measure_lesson(path, args.seeds, args.variants, broken, args.also)
+            entry = measure_lesson(path, args.seeds, args.variants, broken, args.also, args.keep)
+            if args.merge:
+                done = {(r["seed"], r["variant"]) for r in entry["runs"]}
+                entry["runs"] = [r for r in old.get("runs", []) if (r["seed"], r["variant"]) not in done] + entry["runs"]
+                entry["broken"] = entry["broken"] or old.get("broken", [])
+                entry["spread"] = spread(entry["runs"], set(entry["spread"]))
         data["lessons"][key] = entry
         write_json(data)
         print(table(entry))
