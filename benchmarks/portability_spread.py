@@ -146,6 +146,8 @@ def run_once(nb, names, pinned, onednn, keep=None, timeout=900):
                 for line in out["text"].splitlines():   # other stdout may share the stream output
                     if line.startswith("VALUES "):
                         values = json.loads(line[len("VALUES "):])
+    if not values:
+        errors.append("the last cell printed no VALUES line (see --keep)")
     return values, errors, seconds
 
 
@@ -169,9 +171,10 @@ def measure_lesson(path, seeds, variants, broken, also=(), keep=None):
             pinned, onednn = VARIANTS[variant]
             saved = keep and Path(keep) / f"{lesson_id(path)}_seed{seed}_{variant}.ipynb"
             values, errors, seconds = run_once(prepare(nb, seed), names, pinned, onednn, saved)
-            entry["runs"].append({"seed": seed, "variant": variant, "threads": 1 if pinned else len(os.sched_getaffinity(0)),
-                                  "onednn": onednn == "1", "seconds": round(seconds, 1), "values": values,
-                                  "errors": errors, "outside": outside(values, ranges)})
+            threads = 1 if pinned else len(os.sched_getaffinity(0))
+            entry["runs"].append({"seed": seed, "variant": variant, "threads": threads, "onednn": onednn == "1",
+                                  "seconds": round(seconds, 1), "values": values, "errors": errors,
+                                  "outside": outside(values, ranges)})
             print(f"{lesson_id(path)} seed {seed:>3} {variant:6} {seconds:5.0f} s  "
                   + "  ".join(f"{n}={values.get(n)}" for n in sorted(names))
                   + (f"  ERRORS {errors}" if errors else ""), flush=True)
@@ -210,7 +213,8 @@ def main(argv=None):
                         help="threads-oneDNN: 2-on is all cores with oneDNN (the lessons' default)")
     parser.add_argument("--only-broken", action="store_true", help="run only the broken variants, keep the stored runs")
     parser.add_argument("--no-broken", action="store_true", help="skip the broken variants")
-    parser.add_argument("--also", nargs="*", default=[], help="more kernel variables to record (e.g. while calibrating)")
+    parser.add_argument("--also", nargs="*", default=[],
+                        help="more kernel variables to record (e.g. while calibrating)")
     parser.add_argument("--keep", help="a folder to save every executed notebook in (to see what a run printed)")
     parser.add_argument("--merge", action="store_true",
                         help="keep the stored runs of other seeds and variants (default: replace the lesson's runs)")
@@ -235,7 +239,8 @@ def main(argv=None):
             entry = measure_lesson(path, args.seeds, args.variants, broken, args.also, args.keep)
             if args.merge:
                 done = {(r["seed"], r["variant"]) for r in entry["runs"]}
-                entry["runs"] = [r for r in old.get("runs", []) if (r["seed"], r["variant"]) not in done] + entry["runs"]
+                kept = [r for r in old.get("runs", []) if (r["seed"], r["variant"]) not in done]
+                entry["runs"] = kept + entry["runs"]
                 entry["broken"] = entry["broken"] or old.get("broken", [])
                 entry["spread"] = spread(entry["runs"], set(entry["spread"]))
         data["lessons"][key] = entry

@@ -10,7 +10,7 @@ COURSE_DEFAULT = "MUFFIN_ONEDNN_DEFAULT"
 
 
 def quiet_tensorflow_env():
-    """Before TensorFlow is imported: quiet its C++ logs and, unless the user set TF_ENABLE_ONEDNN_OPTS, keep oneDNN off.
+    """Before TensorFlow is imported: quiet its C++ logs; unless the user set TF_ENABLE_ONEDNN_OPTS, keep oneDNN off.
 
     oneDNN's start-up line ignores the log level, so code that imports TensorFlow on its own stays silent;
     ``setup_keras`` switches oneDNN on (and mutes that line) unless the user chose otherwise.
