@@ -136,7 +136,7 @@ def bench_conv(repeat):
 
 def bench_dataset(repeat):
     """Seconds to generate 2,000 images at 64×64 (1,600 train + 400 test PNG files) with one and two processes."""
-    from utils.muffins import generate
+    from utils.dataset import generate
 
     result = {}
     for workers in (1, 2):

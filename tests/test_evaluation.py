@@ -4,6 +4,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from sklearn import metrics  # noqa: E402
 
 from utils import evaluation as ev  # noqa: E402
 
@@ -18,13 +19,12 @@ def test_confusion_matrix_counts():
     assert cm.sum() == 6
 
 
-def test_confusion_matrix_matches_a_loop():
-    rng = np.random.default_rng(0)
-    y_true, y_pred = rng.integers(0, 2, 200), rng.integers(0, 2, 200)
-    cm = ev.confusion_matrix(y_true, y_pred)
-    for i in range(2):
-        for j in range(2):
-            assert cm[i, j] == np.sum((y_true == i) & (y_pred == j))
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_confusion_matrix_matches_scikit_learn(n_classes):
+    rng = np.random.default_rng(n_classes)
+    y_true, y_pred = rng.integers(0, n_classes, 200), rng.integers(0, n_classes, 200)
+    np.testing.assert_array_equal(ev.confusion_matrix(y_true, y_pred, n_classes),
+                                  metrics.confusion_matrix(y_true, y_pred, labels=range(n_classes)))
 
 
 @pytest.mark.parametrize(
@@ -49,6 +49,17 @@ def test_precision_recall_by_hand():
     np.testing.assert_allclose(recall, [40 / 50, 45 / 50])
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_precision_recall_match_scikit_learn(seed):
+    rng = np.random.default_rng(seed)
+    y_true = rng.integers(0, 3, 60)
+    y_pred = np.where(rng.random(60) < 0.6, y_true, rng.integers(0, 2, 60))  # class 2 is rarely predicted
+    precision, recall = ev.precision_recall(ev.confusion_matrix(y_true, y_pred, 3))
+    expected = metrics.precision_recall_fscore_support(y_true, y_pred, labels=[0, 1, 2], zero_division=0)
+    np.testing.assert_allclose(precision, expected[0])
+    np.testing.assert_allclose(recall, expected[1])
+
+
 def test_precision_recall_without_predictions_of_a_class():
     precision, recall = ev.precision_recall(np.array([[3, 0], [2, 0]]))
     np.testing.assert_allclose(precision, [0.6, 0.0])
@@ -57,8 +68,15 @@ def test_precision_recall_without_predictions_of_a_class():
         ev.precision_recall(np.ones((2, 3)))
 
 
-def test_report_text():
+def test_report_text_agrees_with_scikit_learn():
+    y_true = np.repeat([0, 0, 1, 1], [40, 10, 5, 45])
+    y_pred = np.repeat([0, 1, 0, 1], [40, 10, 5, 45])
     text = ev.report(np.array([[40, 10], [5, 45]]), NAMES)
+    expected = metrics.classification_report(y_true, y_pred, target_names=NAMES, output_dict=True)
+    for line, name in zip(text.splitlines()[1:3], NAMES):
+        assert line.split()[1:] == [f"{expected[name][k]:.2f}" for k in ("precision", "recall")] + [
+            str(int(expected[name]["support"]))]
+    assert text.splitlines()[3].split()[1] == f"{expected['accuracy']:.2f}"
     lines = text.splitlines()
     assert lines[0].split() == ["class", "precision", "recall", "images"]
     assert lines[1].split() == ["chihuahua", "0.89", "0.80", "50"]
@@ -121,3 +139,80 @@ def test_show_mistakes_titles():
     fig = ev.show_mistakes(images[:1], [0], [[1.0, 0.0]], NAMES)
     assert "No mistakes" in fig.axes[0].texts[0].get_text()
     plt.close(fig)
+
+
+# ------------------------------------------------------------------------- several models compared
+RESULTS = {"from scratch": 0.7, "+ augmentation": 0.76, "pretrained, frozen": 0.9}
+
+
+def test_results_table_lists_gains_over_the_first_rung():
+    table = ev.results_table(RESULTS)
+    lines = table.splitlines()
+    assert len(lines) == 2 + len(RESULTS)
+    assert "70.0%" in lines[2] and "+0.0 points" in lines[2]
+    assert "+ augmentation" in lines[3] and "+6.0 points" in lines[3]
+    assert "+20.0 points" in lines[4]
+
+
+@pytest.mark.parametrize("bad, error, message", [
+    ({}, ValueError, "non-empty dict"), ([0.5], ValueError, "non-empty dict"),
+    ({"a": 1.5}, ValueError, "between 0 and 1"), ({"a": "high"}, TypeError, "must be a number")])
+def test_results_reject_bad_input(bad, error, message):
+    with pytest.raises(error, match=message):
+        ev.results_table(bad)
+    with pytest.raises(error, match=message):
+        ev.plot_ladder(bad)
+
+
+def test_plot_ladder_draws_one_labelled_bar_per_rung():
+    fig = ev.plot_ladder(RESULTS)
+    ax = fig.axes[0]
+    heights = [p.get_height() for p in ax.patches]
+    np.testing.assert_allclose(heights, [70, 76, 90])
+    labels = [t.get_text() for t in ax.texts]
+    assert {"70 %", "76 %", "90 %"} <= set(labels)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["coin flip"], "the chance line is in the legend"
+
+
+def test_plot_validation_curves():
+    hist = {"a": {"val_accuracy": [0.5, 0.6, 0.7]}, "b": {"val_accuracy": [0.5, 0.8]}}
+    fig = ev.plot_validation_curves(hist)
+    lines = fig.axes[0].get_lines()
+    assert len(lines) == 2
+    np.testing.assert_allclose(lines[0].get_ydata(), [50, 60, 70])
+    with pytest.raises(ValueError, match="val_accuracy"):
+        ev.plot_validation_curves({"a": {"accuracy": [0.5]}})
+    with pytest.raises(ValueError, match="non-empty dict"):
+        ev.plot_validation_curves({})
+
+
+
+def test_accuracy_by_group_splits_each_rung_over_the_groups():
+    y = np.array([0, 0, 1, 1, 1, 0])
+    hard = np.array([False, False, False, False, True, True])
+    table = ev.accuracy_by_group(y, {"a": [0, 0, 1, 1, 0, 1], "b": y}, {"easy": ~hard, "hard": hard})
+    assert table == {"a": {"easy": 1.0, "hard": 0.0}, "b": {"easy": 1.0, "hard": 1.0}}
+    text = ev.group_table(table)
+    assert text.splitlines()[0].split() == ["rung", "easy", "hard"]
+    assert "100.0%" in text.splitlines()[2] and "0.0%" in text.splitlines()[2]
+
+
+@pytest.mark.parametrize("predictions, groups, message", [
+    ({}, {"all": np.ones(3, bool)}, "non-empty dicts"),
+    ({"a": [0, 1, 1]}, {"all": np.ones(3)}, "boolean mask"),
+    ({"a": [0, 1, 1]}, {"none": np.zeros(3, bool)}, "at least one"),
+    ({"a": np.zeros((3, 2))}, {"all": np.ones(3, bool)}, "argmax"),
+])
+def test_accuracy_by_group_rejects_bad_input(predictions, groups, message):
+    with pytest.raises(ValueError, match=message):
+        ev.accuracy_by_group(np.array([0, 1, 1]), predictions, groups)
+
+
+def test_plot_groups_draws_one_bar_per_rung_and_group():
+    table = {"scratch": {"easy": 0.9, "hard": 0.6}, "fine-tuned": {"easy": 0.92, "hard": 0.85}}
+    fig = ev.plot_groups(table)
+    ax = fig.axes[0]
+    assert len(ax.patches) == 4 and ax.get_ylabel() == "test accuracy (%)"
+    assert sorted(round(p.get_height()) for p in ax.patches) == [60, 85, 90, 92]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["coin flip", "easy", "hard"]
+    matplotlib.pyplot.close(fig)

@@ -69,7 +69,7 @@ def test_a_file_instead_of_a_folder(good):
 
 
 def test_path_of_wrong_type():
-    with pytest.raises(TypeError, match="folder path"):
+    with pytest.raises(TypeError, match="folder must be a path"):
         folders.check_image_folder(["train"])
 
 
@@ -186,7 +186,6 @@ def test_loader_matches_load_image(good):
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"image_size": (64,)}, "image_size must be an int or"),
     ({"image_size": 0}, "image_size must be an int or"),
     ({"batch_size": 0}, "batch_size must be a positive int"),
     ({"validation_split": 1.5, "subset": "training"}, "validation_split must be a float between 0 and 1"),
@@ -199,6 +198,11 @@ def test_loader_rejects_bad_options(good, kwargs, match):
         folders.load_image_folder(good, **kwargs)
 
 
+def test_loader_rejects_an_image_size_of_the_wrong_kind(good):
+    with pytest.raises(TypeError, match="image_size must be an int or a pair of ints"):
+        folders.load_image_folder(good, image_size=(64,))
+
+
 def test_binary_labels_need_two_classes(good):
     write(good / "croissant" / "c.png", photo())
     with pytest.raises(ValueError, match="needs exactly 2 classes"):
@@ -206,20 +210,20 @@ def test_binary_labels_need_two_classes(good):
 
 
 def test_loads_the_generated_set(tmp_path):
-    from utils import muffins
+    from utils import dataset, muffins
 
-    out = muffins.generate(tmp_path / "mc", n_train=8, n_test=4, size=32, progress=False)
+    out = dataset.generate(tmp_path / "mc", n_train=8, n_test=4, size=32, progress=False)
     ds, names = folders.load_image_folder(out / "train", image_size=(32, 32), batch_size=8, shuffle=False,
                                           verbose=False)
     x, y = next(iter(ds))
     assert names == ["chihuahua", "muffin"] and x.shape == (8, 32, 32, 3)
-    assert np.array_equal(x.numpy()[0].astype(np.uint8), muffins._draw_one(0, 0, "train", 32, 0))
+    assert np.array_equal(x.numpy()[0].astype(np.uint8), muffins.draw_one(0, 0, "train", 32, 0))
 
 
 def test_generated_files_are_trusted_but_others_beside_them_are_checked(tmp_path):
-    from utils import muffins
+    from utils import dataset, muffins
 
-    out = muffins.generate(tmp_path / "mc", n_train=4, n_test=2, size=16, progress=False)
+    out = dataset.generate(tmp_path / "mc", n_train=4, n_test=2, size=16, progress=False)
     assert folders.check_image_folder(out / "test")["counts"] == {"chihuahua": 1, "muffin": 1}
     (out / "test" / "muffin" / "added.png").write_bytes(b"broken")
     with pytest.raises(ValueError, match="muffin/added.png"):
@@ -261,7 +265,7 @@ def test_load_image_rejects_bad_input(tmp_path):
     good = write(tmp_path / "ok.png", photo())
     with pytest.raises(ValueError, match="dtype must be"):
         folders.load_image(good, dtype="float64")
-    with pytest.raises(ValueError, match="image_size must be"):
+    with pytest.raises(ValueError, match="size must be"):
         folders.load_image(good, (-1, 5))
-    with pytest.raises(TypeError, match="file path"):
+    with pytest.raises(TypeError, match="image file must be a path"):
         folders.load_image(None)

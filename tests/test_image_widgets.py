@@ -7,12 +7,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from skimage.metrics import peak_signal_noise_ratio  # noqa: E402
 
 from utils.image_widgets import (  # noqa: E402
     CLASSIFICATION_CORRECT, CLASSIFICATION_OPTIONS, brightness_contrast_view, brightness_contrast_widget,
     classification_quiz, jpeg_quality_view, jpeg_quality_widget, show_pixel_values, show_zoom,
 )
-from utils.images import adjust_brightness_contrast, jpeg_roundtrip, load_sample, psnr  # noqa: E402
+from utils.images import adjust_brightness_contrast, jpeg_roundtrip, load_sample  # noqa: E402
 from utils.quiz import grade_choices  # noqa: E402
 
 CAMERA = load_sample("camera")
@@ -97,7 +98,7 @@ def test_jpeg_callback_through_interactive_reports_measured_size_and_psnr():
     decoded, nbytes = jpeg_roundtrip(SMALL_RGB, 20)
     title = ui.result._suptitle.get_text()
     assert f"JPEG quality 20: {nbytes:,} bytes" in title
-    assert f"PSNR {psnr(SMALL_RGB, decoded):.1f} dB" in title
+    assert f"PSNR {peak_signal_noise_ratio(SMALL_RGB, decoded):.1f} dB" in title
     np.testing.assert_array_equal(ui.result.axes[0].images[0].get_array(), decoded)
 
 

@@ -49,8 +49,8 @@ def test_build_dense_baseline_counts():
         ({"filters": (16, 0)}, ValueError, "positive ints"),
         ({"filters": 16}, TypeError, "sequence"),
         ({"pooling": "mean"}, ValueError, "pooling must be one of"),
-        ({"n_classes": 1}, ValueError, "n_classes must be an int >= 2"),
-        ({"dense_units": 2.5}, ValueError, "dense_units"),
+        ({"n_classes": 1}, ValueError, "n_classes must be at least 2"),
+        ({"dense_units": 2.5}, TypeError, "dense_units must be an int"),
     ],
 )
 def test_build_cnn_bad_arguments(kwargs, error, message):

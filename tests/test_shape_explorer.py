@@ -43,8 +43,8 @@ def test_report_flags_kernel_larger_than_input():
 
 @pytest.mark.parametrize(
     "args, error, match",
-    [((0, 3, 0, 1), ValueError, "input size must be at least 1"), ((5, 3, -1, 1), ValueError, "padding"),
-     ((5, 3, 0, 0), ValueError, "stride must be at least 1"), ((5.0, 3, 0, 1), TypeError, "input size must be an int")],
+    [((0, 3, 0, 1), ValueError, "input size must be a positive int"), ((5, 3, -1, 1), ValueError, "padding"),
+     ((5, 3, 0, 0), ValueError, "stride must be a positive int"), ((5.0, 3, 0, 1), TypeError, "input size must be an int")],
 )
 def test_report_bad_arguments(args, error, match):
     with pytest.raises(error, match=match):

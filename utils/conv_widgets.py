@@ -5,6 +5,7 @@ from functools import partial
 import matplotlib.pyplot as plt
 import numpy as np
 
+from utils import validate
 from utils.conv import conv1d, correlate2d
 from utils.figure_widget import figure_png, live_figure
 
@@ -25,29 +26,19 @@ KERNELS = {
 
 def _vector(values, name):
     """A non-empty 1D float array, or a clear error."""
-    arr = np.asarray(values, dtype=float) if values is not None else None
-    if arr is None or arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1D list or array of numbers, got {values!r}")
-    return arr
+    return validate.array(values, name, (1,)).astype(float)
 
 
 def _gray(image, name="image"):
     """A 2D float array, or a clear error."""
-    if image is None:
-        raise TypeError(f"{name} is None: pass a 2D grayscale image (e.g. skimage.data.camera())")
-    arr = np.asarray(image)
-    if arr.ndim != 2 or arr.dtype.kind not in "biuf":
-        raise ValueError(f"{name} must be a 2D grayscale array of numbers, got shape {arr.shape} dtype {arr.dtype}: "
-                         "convert colour photos with skimage.color.rgb2gray")
-    return arr.astype(float)
+    return validate.array(image, name, (2,), hint="convert colour photos with skimage.color.rgb2gray").astype(float)
 
 
 def plot_conv1d_step(x, k, shift):
     """Draw step ``shift`` of the full 1D convolution x * k: the flipped kernel under the signal, then the output so far."""
     x, k = _vector(x, "x"), _vector(k, "k")
     y = conv1d(x, k, "full")
-    if isinstance(shift, bool) or not isinstance(shift, (int, np.integer)) or not 0 <= shift < len(y):
-        raise ValueError(f"shift must be an int from 0 to {len(y) - 1} (len(x) + len(k) - 2), got {shift!r}")
+    shift = validate.integer("shift", shift, 0, len(y) - 1)
     positions = shift - np.arange(len(k))  # k[j] sits under x[shift - j]: the kernel is flipped
     lo, hi = -len(k) + 1, len(y)
     fig, (top, mid, bottom) = plt.subplots(3, 1, figsize=(8, 6.4), sharex=True,

@@ -6,10 +6,11 @@ Grad-CAM needs one gradient. Keras 3 has no backend-neutral gradient op (``keras
 else uses ``keras.ops`` and Keras layers only.
 """
 
-import math
-
 import matplotlib.pyplot as plt
 import numpy as np
+
+from utils import validate
+from utils.plots import image_grid
 
 
 def _sequential(model):
@@ -102,9 +103,7 @@ def class_score_function(model, layer_name=None, class_index=0):
     index = _layer_index(model, layer_name)
     layers = model.layers
     n_out = int(model.output_shape[-1])
-    if not isinstance(class_index, (int, np.integer)) or isinstance(class_index, bool) \
-            or not 0 <= class_index < max(n_out, 2):
-        raise ValueError(f"class_index must be an int class number below {max(n_out, 2)}, got {class_index!r}")
+    validate.integer("class_index", class_index, 0, max(n_out, 2) - 1)
     features = keras.Model(model.inputs[0], layers[index].output)
     head = layers[index + 1:]
 
@@ -140,8 +139,10 @@ def grad_cam(model, image, class_index=None, layer_name=None):
     return cam / top if top > 0 else cam
 
 
-def overlay_heatmap(image, heatmap, alpha=0.45, cmap="jet"):
-    """Blend a 0–1 heatmap (any size, resized smoothly) over an RGB uint8 image; returns an RGB uint8 image."""
+def overlay_heatmap(image, heatmap, alpha=0.45, cmap="inferno"):
+    """Blend a 0–1 heatmap (any size, resized smoothly) over an RGB uint8 image; returns an RGB uint8 image.
+
+    The default colour map, inferno (black → purple → yellow), reads the same with colour-blind eyes."""
     import cv2
 
     img = np.asarray(image)
@@ -150,8 +151,7 @@ def overlay_heatmap(image, heatmap, alpha=0.45, cmap="jet"):
         raise ValueError(f"image must be RGB of shape (H, W, 3), got {img.shape}")
     if heat.ndim != 2 or not np.all(np.isfinite(heat)) or heat.min() < 0 or heat.max() > 1:
         raise ValueError("heatmap must be a 2-D array of values between 0 and 1 (as grad_cam returns)")
-    if not 0 <= alpha <= 1:
-        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+    validate.number("alpha", alpha, 0, 1)
     heat = cv2.resize(heat.astype("float32"), (img.shape[1], img.shape[0]), interpolation=cv2.INTER_CUBIC)
     colour = plt.get_cmap(cmap)(np.clip(heat, 0, 1))[..., :3] * 255
     base = img.astype("float64") * (255 if img.dtype.kind == "f" and img.max() <= 1 else 1)
@@ -199,15 +199,11 @@ def plot_filters(layer, ncols=8, size=1.1):
     """Show each filter of a Conv2D layer as a small image (RGB for 3 input channels, else channel 0)."""
     tiles = filter_images(layer)
     n = len(tiles)
-    ncols = min(ncols, n)
-    nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.5), squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i < n:
-            tile = tiles[i] if tiles.shape[-1] == 3 else tiles[i][..., 0]
-            ax.imshow(tile, cmap=None if tile.ndim == 3 else "gray", vmin=0, vmax=1)
-            ax.set_title(str(i), fontsize=8)
+    fig, axes = image_grid(n, min(ncols, n), size, extra_height=0.5)
+    for i, ax in enumerate(axes[:n]):
+        tile = tiles[i] if tiles.shape[-1] == 3 else tiles[i][..., 0]
+        ax.imshow(tile, cmap=None if tile.ndim == 3 else "gray", vmin=0, vmax=1)
+        ax.set_title(str(i), fontsize=8)
     fig.suptitle(f"The {n} filters of layer '{layer.name}' ({tiles.shape[1]}×{tiles.shape[2]}, scaled to 0–1)")
     fig.tight_layout()
     return fig
@@ -217,13 +213,11 @@ def plot_feature_maps(image, maps, n_channels=6, size=1.4):
     """One row per layer: the input image, then its first ``n_channels`` feature maps (bright = strong response)."""
     if not maps:
         raise ValueError("maps is empty: pass the list that feature_maps(model, image) returns")
-    if not isinstance(n_channels, int) or n_channels < 1:
-        raise ValueError(f"n_channels must be a positive int, got {n_channels!r}")
-    fig, axes = plt.subplots(len(maps), n_channels + 1, figsize=(size * (n_channels + 1), size * len(maps) + 0.3),
-                             squeeze=False)
-    for row, (name, m) in zip(axes, maps):
-        for ax in row:
-            ax.axis("off")
+    validate.positive_int("n_channels", n_channels)
+    width = n_channels + 1
+    fig, axes = image_grid(len(maps) * width, width, size, extra_height=0.3)
+    for r, (name, m) in enumerate(maps):
+        row = axes[r * width:(r + 1) * width]
         row[0].imshow(np.asarray(image).astype("uint8"))
         row[0].set_title("input", fontsize=8)
         for c in range(min(n_channels, m.shape[-1])):
@@ -239,13 +233,12 @@ def plot_grad_cam(images, heatmaps, titles=None, size=2.4):
         raise ValueError(f"give one heatmap per image (got {len(images)} images, {len(heatmaps)} heatmaps)")
     if titles is not None and len(titles) != len(images):
         raise ValueError(f"give one title per image (got {len(titles)} titles for {len(images)} images)")
-    fig, axes = plt.subplots(2, len(images), figsize=(size * len(images), 2 * size + 0.4), squeeze=False)
+    n = len(images)
+    fig, axes = image_grid(2 * n, n, size, extra_height=0.4)
     for i, (img, heat) in enumerate(zip(images, heatmaps)):
-        axes[0, i].imshow(np.asarray(img).astype("uint8"))
-        axes[1, i].imshow(overlay_heatmap(img, heat))
-        axes[0, i].set_title(titles[i] if titles else "image", fontsize=9)
-        axes[1, i].set_title("Grad-CAM (red = evidence)", fontsize=9)
-        for ax in axes[:, i]:
-            ax.axis("off")
+        axes[i].imshow(np.asarray(img).astype("uint8"))
+        axes[n + i].imshow(overlay_heatmap(img, heat))
+        axes[i].set_title(titles[i] if titles else "image", fontsize=9)
+        axes[n + i].set_title("Grad-CAM (bright = evidence)", fontsize=9)
     fig.tight_layout()
     return fig

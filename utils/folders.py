@@ -1,6 +1,6 @@
 """Load a folder of photos, one subfolder per class (the Kaggle layout), after checking it says what is wrong.
 
-The same code loads the generated set (``utils.muffins``) and the real Kaggle muffin-vs-chihuahua photos.
+The same code loads the generated set (``utils.dataset``) and the real Kaggle muffin-vs-chihuahua photos.
 """
 
 import os
@@ -8,6 +8,9 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
+from utils import validate
+from utils.dataset import GENERATOR, read_manifest
 
 # What keras.utils.image_dataset_from_directory reads; it silently skips every other file.
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
@@ -19,12 +22,10 @@ MAX_LISTED = 5
 
 def _as_folder(path):
     """A Path to an existing folder, or a clear error."""
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a folder path (str or Path), got {type(path).__name__}")
-    path = Path(path)
+    path = validate.path("folder", path)
     if not path.exists():
         raise FileNotFoundError(
-            f"folder {path.name!r} not found: generate the course data with utils.muffins.ensure_dataset() "
+            f"folder {path.name!r} not found: generate the course data with utils.dataset.ensure_dataset() "
             "or download the real photos (see data/README.md)")
     if not path.is_dir():
         raise NotADirectoryError(f"{path.name!r} is a file: pass the folder that holds one subfolder per class")
@@ -69,15 +70,10 @@ def _png_bit_depth(path):
 
 
 def _generated_files(path):
-    """Files listed in the manifest.json that utils.muffins wrote in ``path`` or its parent (trusted, not decoded)."""
-    import json
-
+    """Files listed in the manifest.json of a generated set in ``path`` or its parent (trusted, not decoded)."""
     for root in (path, path.parent):
-        try:
-            manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(manifest, dict) and manifest.get("generator") == "utils.muffins":
+        manifest = read_manifest(root)
+        if isinstance(manifest, dict) and manifest.get("generator") == GENERATOR:
             return {root / name for name in manifest.get("files", {})}
     return set()
 
@@ -87,7 +83,7 @@ def check_image_folder(path, decode=True):
 
     The report is a dict: ``classes``, ``counts`` {class: n}, ``files`` {class: [paths]}, ``converted``
     {"grayscale"|"alpha"|"16-bit"|"large": [paths]} and a printable ``summary``. ``decode=False`` skips opening files
-    (files listed in a utils.muffins manifest are never opened).
+    (files listed in the manifest of a generated set are never opened).
     """
     path = _as_folder(path)
     subdirs = sorted(p for p in path.iterdir() if p.is_dir() and not _is_hidden(p))
@@ -151,17 +147,6 @@ def check_image_folder(path, decode=True):
             "summary": summary}
 
 
-def _check_size(image_size):
-    """(height, width) from an int or a pair of positive ints."""
-    if isinstance(image_size, (int, np.integer)) and not isinstance(image_size, bool):
-        image_size = (int(image_size), int(image_size))
-    if (not isinstance(image_size, (tuple, list)) or len(image_size) != 2
-            or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and 1 <= v <= 4096
-                       for v in image_size)):
-        raise ValueError(f"image_size must be an int or (height, width) of ints from 1 to 4096, got {image_size!r}")
-    return int(image_size[0]), int(image_size[1])
-
-
 def load_image_folder(path, image_size=(64, 64), batch_size=32, validation_split=None, subset=None, seed=0,
                       label_mode="int", shuffle=True, check=True, verbose=True, **kwargs):
     """Check ``path`` (one subfolder per class), then load it with ``keras.utils.image_dataset_from_directory``.
@@ -170,10 +155,9 @@ def load_image_folder(path, image_size=(64, 64), batch_size=32, validation_split
     Images come as float32 RGB in 0..255, resized with area averaging; labels follow the sorted folder names.
     """
     path = _as_folder(path)
-    image_size = _check_size(image_size)
-    if isinstance(batch_size, bool) or not (batch_size is None or isinstance(batch_size, (int, np.integer))
-                                            and batch_size >= 1):
-        raise ValueError(f"batch_size must be a positive int (or None for single images), got {batch_size!r}")
+    image_size = validate.int_pair("image_size", image_size, 1, 4096)
+    if batch_size is not None:  # None: single images
+        batch_size = validate.positive_int("batch_size", batch_size)
     if validation_split is not None:
         if not isinstance(validation_split, float) or not 0 < validation_split < 1:
             raise ValueError(f"validation_split must be a float between 0 and 1, e.g. 0.2, got {validation_split!r}")
@@ -182,8 +166,7 @@ def load_image_folder(path, image_size=(64, 64), batch_size=32, validation_split
                              f"got {subset!r}")
     elif subset is not None:
         raise ValueError(f"subset={subset!r} needs validation_split (e.g. validation_split=0.2)")
-    if label_mode not in ("int", "binary", "categorical", None):
-        raise ValueError(f"label_mode must be 'int', 'binary', 'categorical' or None, got {label_mode!r}")
+    validate.one_of("label_mode", label_mode, ("int", "binary", "categorical", None))
     report = check_image_folder(path, decode=check)
     if label_mode == "binary" and len(report["classes"]) != 2:
         raise ValueError(f"label_mode='binary' needs exactly 2 classes, found {report['classes']}")
@@ -203,14 +186,11 @@ def load_image(path, size=(64, 64), dtype="float32"):
     Handles JPEG/PNG/BMP/TIFF/WebP, grayscale, transparency (put on white), 16-bit and EXIF rotation;
     ``dtype`` "float32" gives 0..255 floats like the folder loader, "uint8" gives bytes.
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a file path (str or Path), got {type(path).__name__}")
-    path = Path(path)
+    path = validate.path("image file", path)
     if not path.is_file():
         raise FileNotFoundError(f"image file {path.name!r} not found: check the name and folder")
-    if dtype not in ("float32", "uint8"):
-        raise ValueError(f"dtype must be 'float32' or 'uint8', got {dtype!r}")
-    size = None if size is None else _check_size(size)
+    validate.one_of("dtype", dtype, ("float32", "uint8"))
+    size = None if size is None else validate.int_pair("size", size, 1, 4096)
     buf = np.fromfile(path, np.uint8)
     raw = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED) if buf.size else None
     if raw is None:

@@ -6,9 +6,11 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
+from skimage.metrics import peak_signal_noise_ratio
 
 from utils.figure_widget import live_figure
-from utils.images import _check_image, adjust_brightness_contrast, jpeg_roundtrip, psnr
+from utils import validate
+from utils.images import adjust_brightness_contrast, jpeg_roundtrip
 from utils.quiz import multi_choice
 
 # --- Figures -------------------------------------------------------------------------------------------------
@@ -16,7 +18,7 @@ from utils.quiz import multi_choice
 
 def show_pixel_values(crop, ax=None, fontsize=9):
     """Draw a small grayscale or RGB crop with every pixel's value written on it. Returns the axes."""
-    _check_image(crop, "show_pixel_values", dtypes=(np.uint8,))
+    validate.image(crop, "show_pixel_values", dtypes=(np.uint8,))
     if crop.shape[0] * crop.shape[1] > 400:
         raise ValueError(f"show_pixel_values writes one label per pixel: give a crop of at most 400 pixels "
                          f"(e.g. 12 × 12), got {crop.shape[0]} × {crop.shape[1]}")
@@ -42,7 +44,7 @@ def show_zoom(img, boxes, titles=None, size=2.6):
 
     The last crop is drawn with its pixel values. Returns the figure.
     """
-    _check_image(img, "show_zoom", dtypes=(np.uint8,))
+    validate.image(img, "show_zoom", dtypes=(np.uint8,))
     if not boxes:
         raise ValueError("show_zoom needs at least one box (row, col, height, width) to zoom into")
     if titles is not None and len(titles) != len(boxes) + 1:
@@ -121,14 +123,14 @@ def jpeg_quality_view(image, quality=50, crop=None):
     if crop is not None:
         axes[0, 0].add_patch(Rectangle((col - 0.5, row - 0.5), width, height, fill=False, edgecolor="yellow", linewidth=2))
     fig.suptitle(f"JPEG quality {quality}: {nbytes:,} bytes ({ratio:.0f}× smaller than raw), "
-                 f"PSNR {psnr(image, decoded):.1f} dB")
+                 f"PSNR {peak_signal_noise_ratio(image, decoded):.1f} dB")
     fig.tight_layout()
     return fig
 
 
 def brightness_contrast_widget(image):
     """Sliders for brightness and contrast wired to ``brightness_contrast_view`` (display the returned box)."""
-    _check_image(image, "brightness_contrast_widget", dtypes=(np.uint8,))
+    validate.image(image, "brightness_contrast_widget", dtypes=(np.uint8,))
     controls = {
         "brightness": widgets.IntSlider(value=0, min=-150, max=150, step=10, description="brightness",
                                         continuous_update=False),
@@ -140,7 +142,7 @@ def brightness_contrast_widget(image):
 
 def jpeg_quality_widget(image, crop=None):
     """A JPEG quality slider wired to ``jpeg_quality_view`` (display the returned box)."""
-    _check_image(image, "jpeg_quality_widget", dtypes=(np.uint8,))
+    validate.image(image, "jpeg_quality_widget", dtypes=(np.uint8,))
     controls = {"quality": widgets.IntSlider(value=50, min=1, max=100, step=1, description="JPEG quality",
                                              continuous_update=False,
                                              style={"description_width": "initial"})}

@@ -7,9 +7,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from utils import validate
 from utils.conv import correlate2d, output_size, pad2d
 from utils.figure_widget import live_figure
-from utils.pooling import POOL_MODES, _is_int, pool2d
+from utils.pooling import POOL_MODES, pool2d
 
 PAD_COLOR = "#d9d9d9"
 WINDOW_COLOR = "#1f77b4"
@@ -17,19 +18,10 @@ DROP_COLOR = "#d62728"
 DONE_COLOR = "#c6dbef"
 
 
-def _int_at_least(value, name, minimum):
-    """Return ``value`` if it is an int >= ``minimum``, else raise a clear error."""
-    if not _is_int(value):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
-
-
 def conv_shape_report(i, f, p=0, s=1):
     """Say what an I×I input, F×F kernel, padding P and stride S give: output size, fit, cells never covered."""
-    i, f = _int_at_least(i, "input size", 1), _int_at_least(f, "kernel size", 1)
-    p, s = _int_at_least(p, "padding", 0), _int_at_least(s, "stride", 1)
+    i, f = validate.integer("input size", i, 1), validate.integer("kernel size", f, 1)
+    p, s = validate.integer("padding", p, 0), validate.integer("stride", s, 1)
     padded = i + 2 * p
     formula = f"O = ⌊({i} − {f} + 2·{p}) / {s}⌋ + 1"
     if f > padded:
@@ -63,8 +55,8 @@ def draw_grid(ax, values, pad=0, highlight=None, dropped=0, title=None, fmt="{:g
     values = np.asarray(values)
     if values.ndim != 2:
         raise ValueError(f"draw_grid expects a 2-D array, got shape {values.shape}")
-    _int_at_least(pad, "pad", 0)
-    _int_at_least(dropped, "dropped", 0)
+    validate.integer("pad", pad, 0)
+    validate.integer("dropped", dropped, 0)
     n_rows, n_cols = values.shape
     colors = None
     if cmap is not None:
@@ -112,7 +104,7 @@ def plot_conv_step(i, f, p=0, s=1, step=0):
                     color=DROP_COLOR, fontsize=13, transform=ax_out.transAxes)
         fig.tight_layout()
         return fig
-    _int_at_least(step, "step", 0)
+    validate.integer("step", step, 0)
     step = min(step, len(positions) - 1)
     r, c = positions[step]
     draw_grid(ax_in, grid, pad=p, highlight=(r, c, f, f), dropped=report["dropped"], fmt="{:.0f}",
