@@ -3,6 +3,7 @@ check on Keras layers (light one pixel at a time), and figures of the growing wi
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import LogNorm
 
 from utils import validate
 
@@ -85,12 +86,16 @@ def measured_field(response):
 
 
 def plot_response(response, field=None, ax=None, title=None):
-    """The impulse response as a heat map; ``field`` draws the formula's square around the pixels that answer."""
+    """The impulse response as a heat map on a log scale, pixels that do not reach the output in gray; ``field``
+    draws the formula's square around the pixels that do."""
     response = validate.array(response, "response", (2,))
     if ax is None:
         _, ax = plt.subplots(figsize=(4.2, 4))
-    shown = ax.imshow(response, cmap="magma")
-    ax.figure.colorbar(shown, ax=ax, fraction=0.046, pad=0.04, label="paths from the pixel to the output")
+    cmap = plt.get_cmap("magma").with_extremes(bad="lightgray")     # pixels that do not reach it: gray
+    reached = np.ma.masked_less(response, 0.5)
+    norm = LogNorm(vmin=1, vmax=max(float(response.max()), 2.0))
+    shown = ax.imshow(reached, cmap=cmap, norm=norm)
+    ax.figure.colorbar(shown, ax=ax, fraction=0.046, pad=0.04, label="paths to the output (log scale)")
     if field is not None:
         rows, cols = np.nonzero(response >= 0.5)
         top, left = (rows.min() + rows.max() - field + 1) / 2, (cols.min() + cols.max() - field + 1) / 2

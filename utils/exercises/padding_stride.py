@@ -22,8 +22,8 @@ _SIZE_CASES = [(32, 5, 1, "valid"), (32, 5, 1, "same"), (7, 3, 2, "same"), (7, 3
 
 def check_layer_output_size(layer_output_size):
     """Exercise 1: the output size of a Keras Conv2D along one axis, for padding 'valid' and 'same', on hidden cases."""
-    hints = ["'valid' adds no zeros: use the formula with P = 0. 'same' pads so that the output has one value per "
-             "S input pixels, rounded up.",
+    hints = ["'valid' adds no zeros, so the output-size formula applies with P = 0. For 'same', look again at the "
+             "slide on 'valid' and 'same': how many outputs does it promise for a stride S?",
              "With stride 1, 'same' keeps the size; with stride S it divides the size by S and rounds up. For "
              "'valid', the floor in the formula matters when (I − F) is not a multiple of S.",
              "Python's // rounds down; −(−a // b) rounds a / b up (or use math.ceil)."]
