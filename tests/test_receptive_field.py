@@ -84,3 +84,11 @@ def test_figures():
     fig = plot_receptive_fields(np.zeros((64, 64, 3), np.uint8), [("a", 3), ("b", 18), ("c", 64)])
     sizes = [ax.patches[0].get_width() for ax in fig.axes]
     assert sizes == [3, 18, 64] and [ax.get_title() for ax in fig.axes] == ["a", "b", "c"]
+    assert fig.axes[2].patches[0].get_xy() == (-0.5, -0.5)           # the whole image, from its corner
+
+
+def test_squares_stay_inside_the_image():
+    fig = plot_receptive_fields(np.zeros((40, 30)), [("near the corner", 10), ("too big", 50)], centre=(2, 28))
+    near, big = (ax.patches[0] for ax in fig.axes)
+    assert near.get_xy() == (19.5, -0.5) and near.get_width() == near.get_height() == 10
+    assert big.get_xy() == (-0.5, -0.5) and (big.get_width(), big.get_height()) == (30, 40)

@@ -108,7 +108,8 @@ def plot_response(response, field=None, ax=None, title=None):
 
 
 def plot_receptive_fields(image, fields, centre=None, size=3.0):
-    """One panel per ``(title, field)``: the image with a field×field square centred on ``centre`` (row, col)."""
+    """One panel per ``(title, field)``: the image with a field×field square centred on ``centre`` (row, col),
+    moved inside the image where it would stick out."""
     image = validate.array(image, "image", (2, 3))
     if not fields:
         raise ValueError("fields must be a non-empty list of (title, size) pairs")
@@ -117,10 +118,10 @@ def plot_receptive_fields(image, fields, centre=None, size=3.0):
     fig, axes = plt.subplots(1, len(fields), figsize=(size * len(fields), size + 0.5), squeeze=False)
     for ax, (title, field) in zip(axes[0], fields):
         ax.imshow(image, cmap="gray" if image.ndim == 2 else None)
-        field = min(validate.positive_int("field", field), max(h, w))
-        top, left = max(cy - field // 2, 0), max(cx - field // 2, 0)
-        ax.add_patch(plt.Rectangle((left - 0.5, top - 0.5), min(field, w - left), min(field, h - top),
-                                   fill=False, edgecolor="tab:cyan", lw=2.5))
+        fh, fw = min(validate.positive_int("field", field), h), min(field, w)   # no larger than the image
+        top = min(max(cy - fh // 2, 0), h - fh)           # centred where it can be, moved inside at the border
+        left = min(max(cx - fw // 2, 0), w - fw)
+        ax.add_patch(plt.Rectangle((left - 0.5, top - 0.5), fw, fh, fill=False, edgecolor="tab:cyan", lw=2.5))
         ax.set_title(title)
         ax.axis("off")
     fig.tight_layout()
