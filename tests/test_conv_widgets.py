@@ -9,6 +9,9 @@ import pytest  # noqa: E402
 from utils.conv import correlate2d  # noqa: E402
 from utils.conv_widgets import (  # noqa: E402
     KERNELS,
+    Conv1dStepFigure,
+    Correlate2dStepFigure,
+    KernelFigure,
     apply_kernel_view,
     conv1d_stepper,
     correlate2d_explorer,
@@ -152,7 +155,7 @@ def test_kernel_editor_presets_and_edits():
     before = bytes(editor.image.value)
     editor.cells[4].value = 2.0
     assert editor.last_kernel[1, 1] == 2.0 and editor.kernel()[1, 1] == 2.0
-    assert bytes(editor.image.value) != before and bytes(editor.image.value).startswith(b"\x89PNG")
+    assert bytes(editor.image.value) != before and bytes(editor.image.value).startswith(b"\xff\xd8\xff")  # JPEG
 
 
 def test_kernel_editor_errors():
@@ -183,3 +186,49 @@ def test_correlate2d_explorer_sliders_cover_the_output():
 
 def fig_title(fig):
     return fig._suptitle.get_text()
+
+
+def test_live_stepper_keeps_one_figure_that_matches_the_static_view():
+    x, k = [1.0, 2.0, 3.0, 2.0, 1.0], [1.0, 0.0, -1.0]
+    ui = conv1d_stepper(x, k)
+    first = ui.result
+    for shift in (4, 1, 3):
+        ui.controls["shift"].value = shift
+    assert ui.result is first, "the widget keeps its figure and moves its artists"
+    static = plot_conv1d_step(x, k, 3)
+    assert texts(ui.result) == texts(static)
+    for live_ax, static_ax in zip(ui.result.axes, static.axes):
+        assert [(p.get_x(), p.get_height(), p.get_visible()) for p in live_ax.patches] == \
+               [(p.get_x(), p.get_height(), p.get_visible()) for p in static_ax.patches]
+
+
+def test_kernel_editor_figure_matches_apply_kernel_view():
+    image = np.random.default_rng(3).random((20, 20))
+    editor = kernel_editor(image)
+    editor.menu.value = "emboss"
+    editor.cells[0].value = -3.0
+    kernel = editor.kernel()
+    static = apply_kernel_view(image, kernel)
+    live = editor.figure.fig
+    np.testing.assert_allclose(live.axes[2].images[0].get_array(), static.axes[2].images[0].get_array())
+    assert live.axes[2].images[0].get_clim() == static.axes[2].images[0].get_clim()
+    assert [t.get_text() for t in live.axes[1].texts] == [t.get_text() for t in static.axes[1].texts]
+    assert live.axes[2].get_title() == static.axes[2].get_title()
+    with pytest.raises(ValueError, match="shows 3x3 kernels"):
+        editor.figure.update(np.ones((5, 5)))
+
+
+@pytest.mark.parametrize("figure, change", [
+    (lambda: Conv1dStepFigure([1.0, 2.0, 3.0], [1.0, -1.0], live=True), lambda f, k: f.update(k)),
+    (lambda: Correlate2dStepFigure(np.arange(25.0).reshape(5, 5), np.ones((3, 3)), live=True),
+     lambda f, k: f.update(k % 3, (k + 1) % 3)),
+    (lambda: KernelFigure(np.random.default_rng(5).random((30, 30)), live=True),
+     lambda f, k: f.update(KERNELS[list(KERNELS)[k]])),
+])
+def test_live_updates_touch_only_animated_artists(figure, change):
+    """Otherwise every change redraws the whole figure (3–10× slower): see utils.figure_widget.render_figure."""
+    from utils.figure_widget import render_figure
+
+    f = figure()
+    render_figure(change(f, 1))
+    assert not change(f, 2).stale

@@ -40,7 +40,6 @@ NOT_FITTING_YET = {
     "00_welcome",
     "01_pixels_and_images",
     "02_convolution_math",
-    "06_cnn_muffin_or_chihuahua",
     "07_augmentation_transfer",
 }
 
