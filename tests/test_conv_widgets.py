@@ -3,6 +3,7 @@
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -23,6 +24,8 @@ from utils.conv_widgets import (  # noqa: E402
     plot_matrix,
     show_feature_maps,
 )
+from utils.figure_widget import unreadable_texts  # noqa: E402
+from utils.notebook import FIGURE_STYLE  # noqa: E402
 
 
 def texts(fig):
@@ -232,3 +235,49 @@ def test_live_updates_touch_only_animated_artists(figure, change):
     f = figure()
     render_figure(change(f, 1))
     assert not change(f, 2).stale
+
+
+def _stepper_after_moves():
+    ui = conv1d_stepper([1.0, 2.0, 3.0, 2.0, 1.0], [1.0, 0.0, -1.0])
+    ui.controls["shift"].value = 3
+    return ui.result
+
+
+def _editor_figure():
+    editor = kernel_editor(np.random.default_rng(6).random((30, 30)))
+    editor.menu.value = "Gaussian blur"
+    return editor.figure.fig
+
+
+@pytest.mark.parametrize("make", [
+    lambda: plot_conv1d_step([1, 2, 3, 2, 1], [1, 0, -1], 3),
+    _stepper_after_moves,
+    lambda: plot_conv1d_overview([1, 2, 3, 2, 1], [1, 0, -1], [0, 1, 2, 4, 6]),
+    lambda: plot_correlate2d_step(np.arange(25.0).reshape(5, 5), KERNELS["vertical edges"], 1, 2),
+    lambda: correlate2d_explorer(np.arange(25.0).reshape(5, 5), np.ones((3, 3))).result,
+    lambda: apply_kernel_view(np.random.default_rng(4).random((30, 30)), KERNELS["emboss"]),
+    _editor_figure,
+    lambda: plot_matrix(KERNELS["Gaussian blur"], title="blur", fmt="{:.2g}").figure,
+    lambda: plot_feature_map(np.array([[-1.0, 0.5], [2.0, 0.0]]), title="f").figure,
+    lambda: show_feature_maps(np.random.default_rng(0).random((20, 20)), {"Sobel x": KERNELS["Sobel x"]}),
+])
+def test_figure_text_is_readable_on_a_slide(make):
+    """At the course's style (80 dpi, 11 pt text) nothing is smaller than 11 pt."""
+    with plt.rc_context(FIGURE_STYLE):
+        assert unreadable_texts(make()) == []
+
+
+@pytest.mark.parametrize("k", [[1.0, 0.0, -1.0], [2.0, 1.0, 3.0], [-1.0, -4.0], [0.5, -3.0, 0.0, 2.0]])
+def test_stepper_labels_and_bars_stay_inside_their_axes(k):
+    x = [1.0, -2.0, 3.0, 2.0, 1.0]
+    with plt.rc_context(FIGURE_STYLE):
+        for shift in (0, 3, len(x) + len(k) - 2):
+            fig = plot_conv1d_step(x, k, shift)
+            fig.canvas.draw()
+            for ax in fig.axes:
+                box = ax.get_window_extent()
+                inside = [t for t in ax.texts + ax.patches if t.get_visible()]
+                for artist in inside:
+                    extent = artist.get_window_extent()
+                    assert box.y0 - 1 <= extent.y0 and extent.y1 <= box.y1 + 1, f"{artist} is cut off at step {shift}"
+            plt.close(fig)

@@ -6,15 +6,16 @@ import numpy as np
 from matplotlib.patches import Rectangle
 from skimage.metrics import peak_signal_noise_ratio
 
-from utils.figure_widget import animate, live_figure
+from utils.figure_widget import TEXT_SIZE, animate, live_figure
 from utils import validate
 from utils.images import adjust_brightness_contrast, jpeg_roundtrip
+from utils.plots import image_grid
 from utils.quiz import multi_choice
 
 # --- Figures -------------------------------------------------------------------------------------------------
 
 
-def show_pixel_values(crop, ax=None, fontsize=9):
+def show_pixel_values(crop, ax=None, fontsize=TEXT_SIZE):
     """Draw a small grayscale or RGB crop with every pixel's value written on it. Returns the axes."""
     validate.image(crop, "show_pixel_values", dtypes=(np.uint8,))
     if crop.shape[0] * crop.shape[1] > 400:
@@ -28,7 +29,7 @@ def show_pixel_values(crop, ax=None, fontsize=9):
     brightness = crop if gray else crop @ np.array([0.299, 0.587, 0.114])  # luminance decides the text colour
     for (row, col), level in np.ndenumerate(brightness):
         label = str(crop[row, col]) if gray else "\n".join(str(v) for v in crop[row, col])
-        ax.text(col, row, label, ha="center", va="center", fontsize=fontsize if gray else fontsize - 1,
+        ax.text(col, row, label, ha="center", va="center", fontsize=fontsize,
                 color="black" if level > 140 else "white")
     ax.set_xticks(range(crop.shape[1]))
     ax.set_yticks(range(crop.shape[0]))
@@ -54,9 +55,10 @@ def show_zoom(img, boxes, titles=None, size=2.6):
             raise ValueError(f"box {box} (row, col, height, width in full-image coordinates) must lie inside the previous view")
         views.append(img[row:row + height, col:col + width])
         top, left = row, col
-    fig, axes = plt.subplots(1, len(views), figsize=(size * len(views), size))
+    fig, axes = image_grid(len(views), len(views), size)
     offsets = [(0, 0)] + [(b[0], b[1]) for b in boxes]
     for i, (ax, view) in enumerate(zip(axes, views)):
+        ax.axis("on")  # the last panel has pixel ticks, the others a frame and their width below
         if i == len(views) - 1:
             show_pixel_values(view, ax=ax)
         else:
@@ -64,11 +66,9 @@ def show_zoom(img, boxes, titles=None, size=2.6):
             row, col, height, width = boxes[i]
             ax.add_patch(Rectangle((col - offsets[i][1] - 0.5, row - offsets[i][0] - 0.5), width, height,
                                    fill=False, edgecolor="red", linewidth=2))
-            ax.set_xlabel(f"{view.shape[1]} pixels wide")
-            ax.set_yticks([])
-            ax.set_xticks([])
+            ax.set(xlabel=f"{view.shape[1]} pixels wide", xticks=[], yticks=[])
         ax.set_title(titles[i] if titles else f"{view.shape[0]} × {view.shape[1]} pixels")
-    fig.tight_layout()
+    fig.set_layout_engine("constrained")  # one tight_layout pass leaves these square panels' titles cut off
     return fig
 
 

@@ -9,7 +9,7 @@ from matplotlib.patches import Rectangle
 
 from utils import validate
 from utils.conv import correlate2d, output_size, pad2d
-from utils.figure_widget import NumberCollection, animate, live_figure, write_numbers
+from utils.figure_widget import NumberCollection, animate, fitting_size, live_figure, write_numbers
 from utils.pooling import POOL_MODES, pool2d
 
 PAD_COLOR = "#d9d9d9"
@@ -74,10 +74,11 @@ def draw_grid(ax, values, pad=0, highlight=None, dropped=0, title=None, fmt="{:g
     faces[in_pad.ravel()] = to_rgba(PAD_COLOR)
     ax.add_collection(PolyCollection(_squares(rows.ravel(), cols.ravel()), facecolors=faces, edgecolors="0.4",
                                      linewidths=0.8), autolim=False)
-    if numbers:
-        write_numbers(ax, [fmt.format(v) for v in values.ravel()], np.column_stack([cols.ravel(), rows.ravel()]) + 0.5,
-                      max(6, 12 - max(n_rows, n_cols) // 3), np.where(in_pad.ravel()[:, None], to_rgba("0.35"),
-                                                                       to_rgba("black")))
+    labels = [fmt.format(v) for v in values.ravel()]
+    size = fitting_size(labels, _cell_points(ax, n_rows, n_cols)) if numbers else 0
+    if size:  # only at a readable size: a grid too fine for that keeps its cells and loses its numbers
+        write_numbers(ax, labels, np.column_stack([cols.ravel(), rows.ravel()]) + 0.5, size,
+                      np.where(in_pad.ravel()[:, None], to_rgba("0.35"), to_rgba("black")))
     if dropped:
         for start, size in (((0, n_rows - dropped), (n_cols, dropped)), ((n_cols - dropped, 0), (dropped, n_rows))):
             ax.add_patch(Rectangle(start, *size, facecolor="none", edgecolor=DROP_COLOR, hatch="//", lw=0))
@@ -92,6 +93,13 @@ def draw_grid(ax, values, pad=0, highlight=None, dropped=0, title=None, fmt="{:g
     if title:
         ax.set_title(title, y=1.0)  # a fixed place: placing it above tick labels would build the hidden ticks
     return ax
+
+
+def _cell_points(ax, n_rows, n_cols):
+    """The side, in points, of one cell of an ``n_rows`` × ``n_cols`` grid of squares filling ``ax``'s place now."""
+    box = ax.get_position(original=True)
+    width, height = ax.figure.get_size_inches() * (box.width, box.height) * 72
+    return min(width / n_cols, height / n_rows)
 
 
 def _squares(rows, cols):
