@@ -6,6 +6,7 @@ import numpy as np
 from utils import validate
 from utils.conv import conv1d, correlate2d
 from utils.figure_widget import TEXT_SIZE, animate, live_figure, render_figure
+from utils.plots import image_grid
 
 # Preset 3x3 kernels for the kernel editor (cross-correlation kernels, as CNN layers use them).
 KERNELS = {
@@ -260,61 +261,82 @@ def set_feature_map(shown, fmap):
         shown.set_clim(-vmax, vmax)
 
 
+def picture_range(image):
+    """The largest value a picture of ``image`` shows as white: 1 for images in [0, 1], else 255."""
+    return 1.0 if np.max(image) <= 1 else 255.0
+
+
+def set_kernel_result(shown, result, kernel, white=1.0):
+    """Show ``result``, the image correlated with ``kernel``, in the image artist ``shown``; returns a title for it.
+
+    Weights summing to 1 (identity, blurs, sharpen, emboss) keep the brightness: a picture on a gray scale from
+    0 to ``white``, values beyond it clipped as a photo editor does. Any other sum: a feature map (``set_feature_map``).
+    """
+    total = float(np.sum(kernel))
+    if np.isclose(total, 1.0):
+        shown.set_data(result)
+        shown.set_cmap("gray")
+        shown.set_clim(0, white)  # values outside show as black or white: clipped
+        return f"picture (sum 1), clipped to 0–{white:g}"
+    set_feature_map(shown, result)
+    return f"feature map (sum {_number('{:.2g}', total)}), {result.min():.2g} to {result.max():.2g}"
+
+
 def show_feature_maps(image, kernels, ncols=3, size=3.2, padding="valid"):
-    """The image, then its feature map ``correlate2d(image, kernel, padding=padding)`` for each named kernel.
+    """The image, then ``correlate2d(image, kernel, padding=padding)`` for each named kernel, each shown as
+    ``set_kernel_result`` does (a picture for weights summing to 1, else a feature map), with a colour bar.
 
     'valid' by default: with zero padding the photo's border would light up as a strong edge.
     """
     image = _gray(image)
     if not kernels:
         raise ValueError("kernels must be a non-empty dict {name: 2D kernel}")
-    n = len(kernels) + 1
-    nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols * 1.15, size * nrows), squeeze=False)
-    axes = axes.ravel()
-    axes[0].imshow(image, cmap="gray")
+    white = picture_range(image)
+    fig, axes = image_grid(len(kernels) + 1, ncols, size, title_height=0.3)
+    axes[0].imshow(image, cmap="gray", vmin=0, vmax=white)
     axes[0].set_title("input")
-    axes[0].axis("off")
     for ax, (name, kernel) in zip(axes[1:], kernels.items()):
-        plot_feature_map(correlate2d(image, kernel, padding=padding), ax, name)
-    for ax in axes[n:]:
-        ax.axis("off")
+        result = correlate2d(image, kernel, padding=padding)
+        set_kernel_result(ax.imshow(result), result, kernel, white)
+        fig.colorbar(ax.images[0], ax=ax, fraction=0.046, pad=0.04)
+        ax.set_title(name)
     fig.tight_layout()
     return fig
 
 
 class KernelFigure:
-    """The kernel-editor figure, built once; ``update(kernel)`` rewrites the kernel's numbers and the feature map."""
+    """The kernel-editor figure, built once; ``update(kernel)`` rewrites the kernel's numbers and its result."""
 
     def __init__(self, image, kernel_shape=(3, 3), padding="valid", live=False):
         self.image, self.padding = _gray(image), padding
+        self.white = picture_range(self.image)
         self.fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), gridspec_kw={"width_ratios": [1, 0.6, 1.15]})
-        axes[0].imshow(self.image, cmap="gray")
+        axes[0].imshow(self.image, cmap="gray", vmin=0, vmax=self.white)
         axes[0].set_title("input")
         axes[0].axis("off")
         identity = np.zeros(kernel_shape)
         identity[kernel_shape[0] // 2, kernel_shape[1] // 2] = 1.0
         plot_matrix(identity, axes[1], "kernel", cmap="RdBu_r", fmt="{:.2g}", symmetric=True)
         plot_feature_map(correlate2d(self.image, identity, padding=padding), axes[2], "feature map")
-        self.matrix, self.fmap = axes[1], axes[2].images[0]
+        self.matrix, self.result = axes[1], axes[2].images[0]
         self.fig.tight_layout()
         if live:
-            animate(self.matrix, self.fmap, axes[2].title, self.fmap.colorbar.ax)
+            animate(self.matrix, self.result, axes[2].title, self.result.colorbar.ax)
 
     def update(self, kernel):
-        """Show ``kernel`` (3x3 numbers) and the feature map it makes; returns the figure."""
+        """Show ``kernel`` (3x3 numbers) and what it makes of the image (``set_kernel_result``); returns the figure."""
         kernel, shape = _gray(kernel, "kernel"), self.matrix.images[0].get_array().shape
         if kernel.shape != shape:
             raise ValueError(f"this figure shows {shape[0]}x{shape[1]} kernels, got shape {kernel.shape}")
         set_matrix(self.matrix, kernel, "{:.2g}", symmetric=True)
-        fmap = correlate2d(self.image, kernel, padding=self.padding)
-        set_feature_map(self.fmap, fmap)
-        self.fmap.axes.title.set_text(f"feature map (min {fmap.min():.2g}, max {fmap.max():.2g})")
+        result = correlate2d(self.image, kernel, padding=self.padding)
+        self.result.axes.title.set_text(set_kernel_result(self.result, result, kernel, self.white))
         return self.fig
 
 
 def apply_kernel_view(image, kernel, padding="valid"):
-    """Three panels: the image, the kernel's numbers, and the feature map (the kernel-editor callback)."""
+    """Three panels: the image, the kernel's numbers, and what the kernel makes of the image: a picture if its
+    weights sum to 1, else a feature map (the kernel-editor callback)."""
     kernel = _gray(kernel, "kernel")
     return _laid_out(KernelFigure(image, kernel.shape, padding).update(kernel))
 
