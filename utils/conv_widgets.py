@@ -169,10 +169,7 @@ def plot_matrix(matrix, ax=None, title=None, cmap="Blues", fmt="{:g}", highlight
     if highlight is not None:
         r, c, h, w = highlight
         ax.add_patch(plt.Rectangle((c - 0.5, r - 0.5), w, h, fill=False, edgecolor="red", lw=2.5))
-    ax.set_xticks([])
-    ax.set_yticks([])
-    if title:
-        ax.set_title(title)
+    ax.set(xticks=[], yticks=[], title=title or "")
     return ax
 
 
@@ -196,6 +193,7 @@ class Correlate2dStepFigure:
         self.image, self.kernel = _gray(image), _gray(kernel, "kernel")
         self.out = out = correlate2d(self.image, self.kernel)
         fh, fw = self.kernel.shape
+        # not plots.image_grid: input, kernel and output are matrices of different widths, drawn cell by cell
         self.fig, axes = plt.subplots(1, 3, figsize=(10, 3.6),
                                       gridspec_kw={"width_ratios": [self.image.shape[1], fw, out.shape[1]]})
         plot_matrix(self.image, axes[0], "input (window in red)", highlight=(0, 0, fh, fw))
@@ -310,6 +308,7 @@ class KernelFigure:
     def __init__(self, image, kernel_shape=(3, 3), padding="valid", live=False):
         self.image, self.padding = _gray(image), padding
         self.white = picture_range(self.image)
+        # not plots.image_grid: the kernel's numbers sit between the two pictures, in a narrower panel
         self.fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), gridspec_kw={"width_ratios": [1, 0.6, 1.15]})
         axes[0].imshow(self.image, cmap="gray", vmin=0, vmax=self.white)
         axes[0].set_title("input")

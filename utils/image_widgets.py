@@ -101,6 +101,7 @@ class BrightnessContrastFigure:
     def __init__(self, image, live=False):
         validate.image(image, "brightness_contrast_view", dtypes=(np.uint8,))
         self.image = image
+        # not plots.image_grid: each picture has its histogram below it, in a row of another height
         self.fig, axes = plt.subplots(2, 2, figsize=(6.2, 4.2), gridspec_kw={"height_ratios": [3, 1]})
         _image_and_histogram(axes[:, 0], image, "original")
         self.picture, self.histogram = _image_and_histogram(axes[:, 1], image, "brightness +0, contrast × 1.0")
@@ -143,21 +144,20 @@ class JpegQualityFigure:
             self.zoom = (slice(row, row + height), slice(col, col + width))
             panels += [image[self.zoom], image[self.zoom]]
             names += ["original, zoomed", "after JPEG, zoomed"]
-        self.fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 4.0), squeeze=False)
+        self.fig, axes = image_grid(len(panels), len(panels), 3.6, title_height=0.4)
         self.pictures = []
-        for ax, panel, name in zip(axes[0], panels, names):
+        for ax, panel, name in zip(axes, panels, names):
             self.pictures.append(ax.imshow(panel, cmap="gray" if panel.ndim == 2 else None, vmin=0, vmax=255))
             ax.set_title(name)
-            ax.axis("off")
         if crop is not None:
-            axes[0, 0].add_patch(Rectangle((col - 0.5, row - 0.5), width, height, fill=False, edgecolor="yellow",
-                                           linewidth=2))
-        self.title = axes[0, 0].title
+            axes[0].add_patch(Rectangle((col - 0.5, row - 0.5), width, height, fill=False, edgecolor="yellow",
+                                        linewidth=2))
+        self.title = axes[0].title
         self.fig.suptitle("JPEG quality 50: 10,000 bytes (10× smaller than raw), PSNR 30.0 dB")
         self.fig.tight_layout()
         if live:
             changing = [self.pictures[0], self.title, self.fig._suptitle] + self.pictures[2:]
-            animate(*changing, *(p for p in axes[0, 0].patches))
+            animate(*changing, *(p for p in axes[0].patches))
 
     def update(self, quality=50):
         """Show the image after a JPEG round trip at ``quality``; returns the figure."""

@@ -10,6 +10,7 @@ from matplotlib.patches import Rectangle
 from utils import validate
 from utils.conv import correlate2d, output_size, pad2d
 from utils.figure_widget import NumberCollection, animate, fitting_size, live_figure, write_numbers
+from utils.plots import image_grid
 from utils.pooling import POOL_MODES, pool2d
 
 PAD_COLOR = "#d9d9d9"
@@ -113,7 +114,7 @@ class ConvStepFigure:
     """
 
     def __init__(self, live=False):
-        self.fig, self.axes = plt.subplots(1, 2, figsize=(9, 4.6))
+        self.fig, self.axes = plt.subplots(1, 2, figsize=(9, 4.6))  # grids of cells whose widths follow the shape
         self.fig.subplots_adjust(**GRID_MARGINS)  # tight_layout would take 20–200 ms on grids
         self.live, self.shape, self.positions = live, None, []
 
@@ -251,14 +252,14 @@ class PoolingFigure:
 
     def __init__(self, image, cmap="gray", live=False):
         self.image = arr = _image(image)
-        self.fig, axes = plt.subplots(1, 2, figsize=(9, 4.3))
+        landscape = min(1.0, arr.shape[0] / arr.shape[1])  # a wide image leaves no empty band below it
+        self.fig, axes = image_grid(2, 2, 4.3, extra_height=4.3 * (landscape - 1), title_height=0.6)
         low, high = float(arr.min()), float(arr.max())
         self.pictures = []
         for ax in axes:
             self.pictures.append(ax.imshow(self._shown(arr), cmap=cmap if arr.ndim == 2 else None,
                                            extent=(0, arr.shape[1], arr.shape[0], 0),
                                            vmin=low if arr.ndim == 2 else None, vmax=high if arr.ndim == 2 else None))
-            ax.axis("off")
         axes[0].set_title(f"input\nshape {arr.shape}")
         self.title = axes[1].set_title(f"pooled\nshape {arr.shape}")
         self.fig.tight_layout()
@@ -354,14 +355,14 @@ def plot_shift_comparison(a, b, size=4, mode="max", box=None):
     pooled_box = (slice(top // size, (top + height) // size), slice(left // size, (left + width) // size))
     rows = [(a[top:top + height, left:left + width], b[top:top + height, left:left + width], "edge map"),
             (pa[pooled_box], pb[pooled_box], f"{mode} pool {size}×{size}")]
-    fig, axes = plt.subplots(2, 3, figsize=(9, 5.8), layout="constrained")
-    for (ra, rb, label), row in zip(rows, axes):
+    fig, axes = image_grid(6, 3, 2.9)
+    fig.set_layout_engine("constrained")  # room for a colour bar per row
+    for (ra, rb, label), row in zip(rows, (axes[:3], axes[3:])):
         high = max(ra.max(), rb.max(), 1e-12)
         change = np.mean(np.abs(ra - rb)) / max(np.mean(np.abs(ra)), 1e-12)
         for ax, img, title in zip(row, (ra, rb, np.abs(ra - rb)),
                                   (label, f"{label}, shifted 1 px", f"|difference|: {change:.0%}")):
             shown = ax.imshow(img, cmap="magma", vmin=0, vmax=high)
             ax.set_title(title)
-            ax.axis("off")
         fig.colorbar(shown, ax=row, fraction=0.04, pad=0.02, label="edge strength")
     return fig
