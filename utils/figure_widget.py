@@ -110,14 +110,19 @@ def write_numbers(ax, labels, centres, fontsize, colors):
 
 
 def fitting_size(labels, cell, largest=14):
-    """The largest font size (points, at most ``largest``) at which every label fits in a square cell of ``cell``
+    """The largest whole font size (points, at most ``largest``) at which every label fits in a square cell of ``cell``
     points (80 % of its width, 60 % of its height); 0 if that is below ``TEXT_SIZE``: then write no numbers."""
-    boxes = [_glyphs(label, TEXT_SIZE).get_extents() for label in set(labels)]
-    if not boxes:
+    if not labels:
         return largest
-    width, height = max(b.width for b in boxes), max(b.height for b in boxes)
+    width, height = np.max([_label_box(label) for label in set(labels)], axis=0)
     size = min(largest, TEXT_SIZE * min(0.8 * cell / max(width, 1e-9), 0.6 * cell / max(height, 1e-9)))
-    return size if size >= TEXT_SIZE else 0
+    return int(size) if size >= TEXT_SIZE else 0  # whole points: the glyph outlines of each size are kept
+
+
+@lru_cache(maxsize=4096)
+def _label_box(label):
+    """Width and height, in points, of the box around the control points of ``label``'s outline at ``TEXT_SIZE``."""
+    return tuple(np.ptp(_glyphs(label, TEXT_SIZE).vertices, axis=0))
 
 
 def drawn_texts(fig):
