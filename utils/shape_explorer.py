@@ -253,7 +253,7 @@ class PoolingFigure:
     def __init__(self, image, cmap="gray", live=False):
         self.image = arr = _image(image)
         landscape = min(1.0, arr.shape[0] / arr.shape[1])  # a wide image leaves no empty band below it
-        self.fig, axes = image_grid(2, 2, 4.3, extra_height=4.3 * (landscape - 1), title_height=0.6)
+        self.fig, axes = image_grid(2, 2, 4.3, extra_height=round(4.3 * (landscape - 1), 1), title_height=0.6)
         low, high = float(arr.min()), float(arr.max())
         self.pictures = []
         for ax in axes:
