@@ -11,7 +11,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from utils.figure_widget import animate, encode_image, figure_png, live_figure, render_figure, write_numbers  # noqa: E402
+from utils.figure_widget import (  # noqa: E402
+    TEXT_SIZE, animate, drawn_texts, encode_image, figure_png, fitting_size, live_figure, render_figure,
+    unreadable_texts, write_numbers,
+)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_SIGNATURE = b"\xff\xd8\xff"
@@ -113,6 +116,32 @@ def test_write_numbers_is_one_artist_that_keeps_its_labels():
     picture = pixels(render_figure(fig, "png"))
     dark_columns = np.flatnonzero((picture.min(axis=2) < 100).any(axis=0))
     assert len(dark_columns) > 10, "the glyphs are drawn"
+
+
+def test_fitting_size_is_readable_or_zero():
+    assert fitting_size(["7", "42"], 60) == 14, "a roomy cell gets the largest size"
+    assert TEXT_SIZE <= fitting_size(["144"], 26) < 14
+    assert fitting_size(["144"], 18) == 0, "three digits at 11 pt need more than 18 pt: write no numbers"
+    assert fitting_size(["1"], 18) >= TEXT_SIZE
+    assert fitting_size([], 5) == 14
+
+
+def test_drawn_texts_lists_every_drawn_text_and_number_collection():
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.set_title("title", fontsize=13)
+    ax.text(0.5, 0.5, "small", fontsize=8)
+    ax.text(0.5, 0.2, "", fontsize=5)  # empty: not drawn, not counted
+    ax.text(1.5, 0.5, "outside", fontsize=12)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    write_numbers(ax, ["1", "2"], [(0.2, 0.2), (0.8, 0.8)], 12, "black")
+    assert sorted((text, size) for text, size, _ in drawn_texts(fig)) == [
+        ("1", 12), ("2", 12), ("outside", 12), ("small", 8), ("title", 13)]
+    assert unreadable_texts(fig) == ["'small': 8 pt", "'outside': cut off at the figure's edge"]
+    live = SineFigure(live=True).update(1.0)
+    render_figure(live)
+    assert ("phase 1.0", 12.0) in [(text, size) for text, size, _ in drawn_texts(live)], "animated texts count too"
+    assert render_figure(live) == render_figure(SineFigure(live=True).update(1.0)), "the kept picture stays right"
 
 
 def test_live_figure_draws_at_once_and_redraws_on_change():

@@ -14,7 +14,9 @@ from utils.image_widgets import (  # noqa: E402
     brightness_contrast_widget,
     classification_quiz, jpeg_quality_view, jpeg_quality_widget, show_pixel_values, show_zoom,
 )
+from utils.figure_widget import unreadable_texts  # noqa: E402
 from utils.images import adjust_brightness_contrast, jpeg_roundtrip, load_sample  # noqa: E402
+from utils.notebook import FIGURE_STYLE  # noqa: E402
 from utils.quiz import grade_choices  # noqa: E402
 
 CAMERA = load_sample("camera")
@@ -52,6 +54,19 @@ def test_show_zoom_draws_each_view_and_values_in_the_last():
     assert [ax.get_title() for ax in fig.axes] == ["512 × 512 pixels", "64 × 64 pixels", "8 × 8 pixels"]
     assert len(fig.axes[2].texts) == 64
     np.testing.assert_array_equal(fig.axes[1].images[0].get_array(), CAMERA[150:214, 200:264])
+
+
+@pytest.mark.parametrize("make", [
+    lambda: show_pixel_values(CAMERA[180:186, 230:236]).figure,
+    lambda: show_pixel_values(SMALL_RGB[:4, :4]).figure,
+    lambda: show_zoom(CAMERA, [(150, 200, 64, 64), (182, 232, 8, 8)], size=4.3),
+    lambda: brightness_contrast_view(CAMERA, 60, 2.0),
+    lambda: jpeg_quality_view(SMALL_RGB, 30, crop=(10, 12, 20, 16)),
+])
+def test_figure_text_is_readable_and_inside_the_figure(make):
+    """At the course's style (80 dpi, 11 pt text) nothing is smaller than 11 pt or cut off at the edge."""
+    with plt.rc_context(FIGURE_STYLE):
+        assert unreadable_texts(make()) == []
 
 
 def test_show_zoom_rejects_boxes_outside_the_previous_view():

@@ -8,6 +8,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from utils.figure_widget import unreadable_texts  # noqa: E402
+from utils.notebook import FIGURE_STYLE  # noqa: E402
 from utils.shape_explorer import (  # noqa: E402
     ConvStepFigure,
     PoolingFigure,
@@ -74,6 +76,40 @@ def test_draw_grid_draws_one_cell_per_value_and_checks_shape():
     draw_grid(ax, np.array([[1, 9]]), cmap="YlOrRd")
     faces = ax.collections[0].get_facecolors()
     assert (faces[0] != faces[1]).any()
+
+
+def test_draw_grid_writes_numbers_only_where_they_are_readable():
+    fig, axes = plt.subplots(1, 2, figsize=(4, 2))
+    draw_grid(axes[0], np.arange(9).reshape(3, 3))
+    draw_grid(axes[1], np.arange(400).reshape(20, 20))
+    assert grid_numbers(axes[0]) == [str(v) for v in range(9)]
+    assert grid_numbers(axes[1]) == [], "at 11 pt three digits do not fit a 5-pt cell: no numbers"
+    assert len(axes[1].collections[0].get_paths()) == 400, "the cells are still drawn"
+    with plt.rc_context(FIGURE_STYLE):
+        assert unreadable_texts(fig) == []
+
+
+def _explorer_at(i, p):
+    ui = conv_explorer()
+    ui.controls["i"].value, ui.controls["p"].value = i, p
+    return ui.result
+
+
+@pytest.mark.parametrize("make", [
+    lambda: plot_conv_step(8, 3, 0, 2, step=8),
+    lambda: plot_conv_step(3, 7, 1, 1),
+    lambda: plot_conv_example(np.arange(25).reshape(5, 5) % 7, np.array([[1, 0, -1]] * 3), padding=1),
+    lambda: _explorer_at(12, 3),
+    lambda: _explorer_at(10, 1),
+    lambda: plot_pooling(np.random.default_rng(0).random((40, 60)), size=4),
+    lambda: plot_pooling_grid(np.arange(36).reshape(6, 6) / 7, size=3, mode="avg"),
+    lambda: plot_flatten(np.arange(12).reshape(2, 2, 3)),
+    lambda: plot_shift_comparison(np.random.default_rng(1).random((16, 16)), np.random.default_rng(2).random((16, 16))),
+])
+def test_figure_text_is_readable_on_a_slide(make):
+    """At the course's style (80 dpi, 11 pt text) nothing is smaller than 11 pt or cut off."""
+    with plt.rc_context(FIGURE_STYLE):
+        assert unreadable_texts(make()) == []
 
 
 def test_plot_conv_step_highlights_the_output_cell():

@@ -5,7 +5,8 @@ import numpy as np
 
 from utils import validate
 from utils.conv import conv1d, correlate2d
-from utils.figure_widget import animate, live_figure, render_figure
+from utils.figure_widget import TEXT_SIZE, animate, live_figure, render_figure
+from utils.plots import image_grid
 
 # Preset 3x3 kernels for the kernel editor (cross-correlation kernels, as CNN layers use them).
 KERNELS = {
@@ -46,21 +47,22 @@ class Conv1dStepFigure:
         top.set_ylabel("signal x[i]")
         self.kernel_bars = mid.bar(-np.arange(len(k)), k, color="tab:orange", width=0.6)
         self.labels = [mid.annotate(f"k[{j}]", (-j, value), ha="center", va="bottom" if value >= 0 else "top",
-                                    fontsize=8) for j, value in enumerate(k)]
+                                    fontsize=TEXT_SIZE) for j, value in enumerate(k)]
         mid.set_ylabel("flipped kernel\nk[n − i]")
         self.spans = [ax.axvspan(-0.4, 0.4, color="gold", alpha=0.35, lw=0) for ax in (top, mid) for _ in k]
         self.out_bars = bottom.bar(np.arange(len(y)), np.zeros(len(y)), color="lightgray", width=0.6)
         self.dot, = bottom.plot([0], [y[0]], "o", color="tab:red", ms=9, label="y[n] being computed")
-        bottom.legend(loc="upper right", fontsize=8, frameon=False)
+        bottom.legend(loc="upper right", fontsize=TEXT_SIZE, frameon=False)
         bottom.set_ylabel("output y[n]")
         bottom.set_xlabel("index")
-        limit = max(np.abs(y).max(), 1e-9) * 1.15
-        bottom.set_ylim(-limit if y.min() < 0 else 0, limit)
+        _room_above_and_below(top, x, 1.15)
+        _room_above_and_below(mid, k, 1.6)  # the k[j] labels sit above positive bars and below negative ones
+        _room_above_and_below(bottom, y, 1.3)  # the dot and the legend
         for ax in (top, mid, bottom):
             ax.axhline(0, color="black", lw=0.6)
             ax.set_xlim(lo - 0.6, hi - 0.4)
             ax.set_xticks(range(lo, hi))
-        self.titles = (top.set_title("step n"), bottom.set_title("y[n]", fontsize=10))
+        self.titles = (top.set_title("step n"), bottom.set_title("y[n]", fontsize=TEXT_SIZE + 1))
         self.fig.tight_layout()
         if live:
             animate(*self.kernel_bars, *self.labels, *self.spans, *self.out_bars, self.dot, *self.titles)
@@ -91,9 +93,15 @@ class Conv1dStepFigure:
         return self.fig
 
 
+def _room_above_and_below(ax, values, factor):
+    """Y-limits from 0 to ``factor`` times the largest |value|, on each side of 0 where there are values."""
+    limit = max(np.abs(values).max(), 1e-9) * factor
+    ax.set_ylim(-limit if values.min() < 0 else -0.1 * limit, limit if values.max() > 0 else 0.35 * limit)
+
+
 def plot_conv1d_step(x, k, shift):
     """Draw step ``shift`` of the full 1D convolution x * k: the flipped kernel under the signal, then the output so far."""
-    return Conv1dStepFigure(x, k).update(shift)
+    return _laid_out(Conv1dStepFigure(x, k).update(shift))
 
 
 def conv1d_stepper(x, k):
@@ -121,11 +129,17 @@ def plot_conv1d_overview(x, k, shifts):
         ax.bar(positions, k, width=0.3, color="tab:orange", label="k[n − i]")
         ax.axhline(0, color="black", lw=0.6)
         ax.set_ylim(low, high)
-        ax.set_title(f"n = {n}:  y[{n}] = {y[n]:g}", fontsize=10, loc="left")
+        ax.set_title(f"n = {n}:  y[{n}] = {y[n]:g}", fontsize=TEXT_SIZE, loc="left")
         ax.set_yticks([])
-    axes[0, 0].legend(loc="upper right", fontsize=8, ncols=2, frameon=False)
+    axes[0, 0].legend(loc="upper right", fontsize=TEXT_SIZE, ncols=2, frameon=False)
     axes[-1, 0].set_xticks(range(1 - len(k), len(y)))
     axes[-1, 0].set_xlabel("index i")
+    fig.tight_layout()
+    return fig
+
+
+def _laid_out(fig):
+    """``fig`` laid out again for its final texts (a live figure keeps the layout of its first texts)."""
     fig.tight_layout()
     return fig
 
@@ -150,15 +164,12 @@ def plot_matrix(matrix, ax=None, title=None, cmap="Blues", fmt="{:g}", highlight
         _, ax = plt.subplots(figsize=(0.55 * m.shape[1] + 1, 0.55 * m.shape[0] + 0.8))
     ax.imshow(m, cmap=cmap)
     for i, j in np.ndindex(m.shape):
-        ax.text(j, i, "", ha="center", va="center", fontsize=10)
+        ax.text(j, i, "", ha="center", va="center", fontsize=TEXT_SIZE)
     set_matrix(ax, m, fmt, symmetric)
     if highlight is not None:
         r, c, h, w = highlight
         ax.add_patch(plt.Rectangle((c - 0.5, r - 0.5), w, h, fill=False, edgecolor="red", lw=2.5))
-    ax.set_xticks([])
-    ax.set_yticks([])
-    if title:
-        ax.set_title(title, fontsize=10)
+    ax.set(xticks=[], yticks=[], title=title or "")
     return ax
 
 
@@ -182,13 +193,14 @@ class Correlate2dStepFigure:
         self.image, self.kernel = _gray(image), _gray(kernel, "kernel")
         self.out = out = correlate2d(self.image, self.kernel)
         fh, fw = self.kernel.shape
+        # not plots.image_grid: input, kernel and output are matrices of different widths, drawn cell by cell
         self.fig, axes = plt.subplots(1, 3, figsize=(10, 3.6),
                                       gridspec_kw={"width_ratios": [self.image.shape[1], fw, out.shape[1]]})
         plot_matrix(self.image, axes[0], "input (window in red)", highlight=(0, 0, fh, fw))
         plot_matrix(self.kernel, axes[1], "kernel", cmap="RdBu_r", symmetric=True)
         plot_matrix(out, axes[2], "output", cmap="RdBu_r", highlight=(0, 0, 1, 1), symmetric=True)
         self.window, self.cell = axes[0].patches[-1], axes[2].patches[-1]
-        self.title = self.fig.suptitle("output[0, 0]", fontsize=10)
+        self.title = self.fig.suptitle("output[0, 0]", fontsize=TEXT_SIZE + 1)
         self.fig.tight_layout()
         if live:
             animate(self.window, self.cell, self.title)
@@ -208,7 +220,7 @@ class Correlate2dStepFigure:
 
 def plot_correlate2d_step(image, kernel, row, col):
     """Input with the kernel's window at output (row, col), the kernel, and the 'valid' output with that cell marked."""
-    return Correlate2dStepFigure(image, kernel).update(row, col)
+    return _laid_out(Correlate2dStepFigure(image, kernel).update(row, col))
 
 
 def correlate2d_explorer(image, kernel):
@@ -226,12 +238,12 @@ def plot_feature_map(fmap, ax=None, title=None):
     """A feature map with a colour bar: red positive / blue negative around a white 0, or gray if it has no negatives."""
     fmap = _gray(fmap, "fmap")
     if ax is None:
-        _, ax = plt.subplots(figsize=(4, 3.6))
+        _, ax = plt.subplots(figsize=(4, 3.6), layout="constrained")  # room for the colour bar's labels
     set_feature_map(ax.imshow(fmap), fmap)
     ax.figure.colorbar(ax.images[0], ax=ax, fraction=0.046, pad=0.04)
     ax.axis("off")
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title)
     return ax
 
 
@@ -247,65 +259,85 @@ def set_feature_map(shown, fmap):
         shown.set_clim(-vmax, vmax)
 
 
+def picture_range(image):
+    """The largest value a picture of ``image`` shows as white: 1 for images in [0, 1], else 255."""
+    return 1.0 if np.max(image) <= 1 else 255.0
+
+
+def set_kernel_result(shown, result, kernel, white=1.0):
+    """Show ``result``, the image correlated with ``kernel``, in the image artist ``shown``; returns a title for it.
+
+    Weights summing to 1 (identity, blurs, sharpen, emboss) keep the brightness: a picture on a gray scale from
+    0 to ``white``, values beyond it clipped as a photo editor does. Any other sum: a feature map (``set_feature_map``).
+    """
+    total = float(np.sum(kernel))
+    if np.isclose(total, 1.0):
+        shown.set_data(result)
+        shown.set_cmap("gray")
+        shown.set_clim(0, white)  # values outside show as black or white: clipped
+        return f"picture (sum 1), clipped to 0–{white:g}"
+    set_feature_map(shown, result)
+    return f"feature map (sum {_number('{:.2g}', total)}), {result.min():.2g} to {result.max():.2g}"
+
+
 def show_feature_maps(image, kernels, ncols=3, size=3.2, padding="valid"):
-    """The image, then its feature map ``correlate2d(image, kernel, padding=padding)`` for each named kernel.
+    """The image, then ``correlate2d(image, kernel, padding=padding)`` for each named kernel, each shown as
+    ``set_kernel_result`` does (a picture for weights summing to 1, else a feature map), with a colour bar.
 
     'valid' by default: with zero padding the photo's border would light up as a strong edge.
     """
     image = _gray(image)
     if not kernels:
         raise ValueError("kernels must be a non-empty dict {name: 2D kernel}")
-    n = len(kernels) + 1
-    nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols * 1.15, size * nrows), squeeze=False)
-    axes = axes.ravel()
-    axes[0].imshow(image, cmap="gray")
-    axes[0].set_title("input", fontsize=10)
-    axes[0].axis("off")
+    white = picture_range(image)
+    fig, axes = image_grid(len(kernels) + 1, ncols, size, title_height=0.3)
+    axes[0].imshow(image, cmap="gray", vmin=0, vmax=white)
+    axes[0].set_title("input")
     for ax, (name, kernel) in zip(axes[1:], kernels.items()):
-        plot_feature_map(correlate2d(image, kernel, padding=padding), ax, name)
-    for ax in axes[n:]:
-        ax.axis("off")
+        result = correlate2d(image, kernel, padding=padding)
+        set_kernel_result(ax.imshow(result), result, kernel, white)
+        fig.colorbar(ax.images[0], ax=ax, fraction=0.046, pad=0.04)
+        ax.set_title(name)
     fig.tight_layout()
     return fig
 
 
 class KernelFigure:
-    """The kernel-editor figure, built once; ``update(kernel)`` rewrites the kernel's numbers and the feature map."""
+    """The kernel-editor figure, built once; ``update(kernel)`` rewrites the kernel's numbers and its result."""
 
     def __init__(self, image, kernel_shape=(3, 3), padding="valid", live=False):
         self.image, self.padding = _gray(image), padding
+        self.white = picture_range(self.image)
+        # not plots.image_grid: the kernel's numbers sit between the two pictures, in a narrower panel
         self.fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), gridspec_kw={"width_ratios": [1, 0.6, 1.15]})
-        axes[0].imshow(self.image, cmap="gray")
-        axes[0].set_title("input", fontsize=10)
+        axes[0].imshow(self.image, cmap="gray", vmin=0, vmax=self.white)
+        axes[0].set_title("input")
         axes[0].axis("off")
         identity = np.zeros(kernel_shape)
         identity[kernel_shape[0] // 2, kernel_shape[1] // 2] = 1.0
         plot_matrix(identity, axes[1], "kernel", cmap="RdBu_r", fmt="{:.2g}", symmetric=True)
         plot_feature_map(correlate2d(self.image, identity, padding=padding), axes[2], "feature map")
-        self.matrix, self.fmap = axes[1], axes[2].images[0]
+        self.matrix, self.result = axes[1], axes[2].images[0]
         self.fig.tight_layout()
         if live:
-            animate(self.matrix, self.fmap, axes[2].title, self.fmap.colorbar.ax)
+            animate(self.matrix, self.result, axes[2].title, self.result.colorbar.ax)
 
     def update(self, kernel):
-        """Show ``kernel`` (3x3 numbers) and the feature map it makes; returns the figure."""
+        """Show ``kernel`` (3x3 numbers) and what it makes of the image (``set_kernel_result``); returns the figure."""
         kernel, shape = _gray(kernel, "kernel"), self.matrix.images[0].get_array().shape
         if kernel.shape != shape:
             raise ValueError(f"this figure shows {shape[0]}x{shape[1]} kernels, got shape {kernel.shape}")
         set_matrix(self.matrix, kernel, "{:.2g}", symmetric=True)
-        fmap = correlate2d(self.image, kernel, padding=self.padding)
-        set_feature_map(self.fmap, fmap)
-        self.fmap.axes.title.set_text(f"feature map (min {fmap.min():.2g}, max {fmap.max():.2g})")
+        result = correlate2d(self.image, kernel, padding=self.padding)
+        self.result.axes.title.set_text(set_kernel_result(self.result, result, kernel, self.white))
         return self.fig
 
 
 def apply_kernel_view(image, kernel, padding="valid"):
-    """Three panels: the image, the kernel's numbers, and the feature map (the kernel-editor callback)."""
+    """Three panels: the image, the kernel's numbers, and what the kernel makes of the image: a picture if its
+    weights sum to 1, else a feature map (the kernel-editor callback)."""
     kernel = _gray(kernel, "kernel")
-    fig = KernelFigure(image, kernel.shape, padding).update(kernel)
-    fig.tight_layout()
-    return fig
+    return _laid_out(KernelFigure(image, kernel.shape, padding).update(kernel))
 
 
 def kernel_editor(image, presets=None, initial="Sobel x"):

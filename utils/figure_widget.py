@@ -25,6 +25,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D
 
+TEXT_SIZE = 11  # points: the smallest figure text readable on a 1280×720 slide at the course's 80 dpi (CONTRIBUTING)
 ENCODINGS = {"png": (".png", [cv2.IMWRITE_PNG_COMPRESSION, 1]), "jpeg": (".jpg", [cv2.IMWRITE_JPEG_QUALITY, 90])}
 
 
@@ -101,11 +102,65 @@ def write_numbers(ax, labels, centres, fontsize, colors):
     numbers = NumberCollection([_glyphs(label, fontsize) for label in labels], offsets=centres,
                                offset_transform=ax.transData, transform=Affine2D().scale(ax.figure.dpi / 72),
                                facecolors=colors, edgecolors="none")
-    numbers.labels = list(labels)
+    numbers.labels, numbers.fontsize = list(labels), fontsize
     numbers.set_in_layout(False)
     numbers.set_zorder(3)  # above cells and windows, like text
     ax.add_collection(numbers, autolim=False)
     return numbers
+
+
+def fitting_size(labels, cell, largest=14):
+    """The largest whole font size (points, at most ``largest``) at which every label fits in a square cell of ``cell``
+    points (80 % of its width, 60 % of its height); 0 if that is below ``TEXT_SIZE``: then write no numbers."""
+    if not labels:
+        return largest
+    width, height = np.max([_label_box(label) for label in set(labels)], axis=0)
+    size = min(largest, TEXT_SIZE * min(0.8 * cell / max(width, 1e-9), 0.6 * cell / max(height, 1e-9)))
+    return int(size) if size >= TEXT_SIZE else 0  # whole points: the glyph outlines of each size are kept
+
+
+@lru_cache(maxsize=4096)
+def _label_box(label):
+    """Width and height, in points, of the box around the control points of ``label``'s outline at ``TEXT_SIZE``."""
+    return tuple(np.ptp(_glyphs(label, TEXT_SIZE).vertices, axis=0))
+
+
+def drawn_texts(fig):
+    """Every non-empty text the figure draws, as (text, size in points, box in pixels), numbers written by
+    ``write_numbers`` included (box None): to check that a figure stays readable and inside its edges."""
+    _check_figure(fig, "drawn_texts")
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    renderer, found = canvas.get_renderer(), []
+
+    def record(gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if s.strip():
+            found.append((s, prop.get_size_in_points(), mtext))
+        return type(renderer).draw_text(renderer, gc, x, y, s, prop, angle, ismath, mtext)
+
+    renderer.draw_text = record  # the instance's method, for this one drawing
+    try:
+        canvas.draw()
+        for artist in getattr(fig, "live_artists", []):  # animated artists are left out of a plain draw
+            if artist.get_figure(root=True) is fig:  # not removed since
+                fig.draw_artist(artist)
+    finally:
+        del renderer.draw_text
+    found = [(s, size, None if text is None else text.get_window_extent(renderer)) for s, size, text in found]
+    return found + [(label, c.fontsize, None) for c in fig.findobj(NumberCollection) if c.get_visible()
+                    for label in c.labels]
+
+
+def unreadable_texts(fig, min_size=TEXT_SIZE):
+    """What a student could not read in ``fig``: each drawn text smaller than ``min_size`` points or cut off at
+    the figure's edge, as a line such as ``"'k[0]': 8 pt"``; an empty list when every text is readable."""
+    width, height = (fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)).get_width_height()
+    problems = []
+    for text, size, box in drawn_texts(fig):
+        if size < min_size:
+            problems.append(f"{text!r}: {size:g} pt")
+        if box is not None and (box.x0 < -1 or box.y0 < -1 or box.x1 > width + 1 or box.y1 > height + 1):
+            problems.append(f"{text!r}: cut off at the figure's edge")
+    return problems
 
 
 def figure_png(fig):

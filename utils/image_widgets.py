@@ -6,15 +6,16 @@ import numpy as np
 from matplotlib.patches import Rectangle
 from skimage.metrics import peak_signal_noise_ratio
 
-from utils.figure_widget import animate, live_figure
+from utils.figure_widget import TEXT_SIZE, animate, live_figure
 from utils import validate
 from utils.images import adjust_brightness_contrast, jpeg_roundtrip
+from utils.plots import image_grid
 from utils.quiz import multi_choice
 
 # --- Figures -------------------------------------------------------------------------------------------------
 
 
-def show_pixel_values(crop, ax=None, fontsize=9):
+def show_pixel_values(crop, ax=None, fontsize=TEXT_SIZE):
     """Draw a small grayscale or RGB crop with every pixel's value written on it. Returns the axes."""
     validate.image(crop, "show_pixel_values", dtypes=(np.uint8,))
     if crop.shape[0] * crop.shape[1] > 400:
@@ -28,7 +29,7 @@ def show_pixel_values(crop, ax=None, fontsize=9):
     brightness = crop if gray else crop @ np.array([0.299, 0.587, 0.114])  # luminance decides the text colour
     for (row, col), level in np.ndenumerate(brightness):
         label = str(crop[row, col]) if gray else "\n".join(str(v) for v in crop[row, col])
-        ax.text(col, row, label, ha="center", va="center", fontsize=fontsize if gray else fontsize - 1,
+        ax.text(col, row, label, ha="center", va="center", fontsize=fontsize,
                 color="black" if level > 140 else "white")
     ax.set_xticks(range(crop.shape[1]))
     ax.set_yticks(range(crop.shape[0]))
@@ -54,9 +55,10 @@ def show_zoom(img, boxes, titles=None, size=2.6):
             raise ValueError(f"box {box} (row, col, height, width in full-image coordinates) must lie inside the previous view")
         views.append(img[row:row + height, col:col + width])
         top, left = row, col
-    fig, axes = plt.subplots(1, len(views), figsize=(size * len(views), size))
+    fig, axes = image_grid(len(views), len(views), size)
     offsets = [(0, 0)] + [(b[0], b[1]) for b in boxes]
     for i, (ax, view) in enumerate(zip(axes, views)):
+        ax.axis("on")  # the last panel has pixel ticks, the others a frame and their width below
         if i == len(views) - 1:
             show_pixel_values(view, ax=ax)
         else:
@@ -64,11 +66,9 @@ def show_zoom(img, boxes, titles=None, size=2.6):
             row, col, height, width = boxes[i]
             ax.add_patch(Rectangle((col - offsets[i][1] - 0.5, row - offsets[i][0] - 0.5), width, height,
                                    fill=False, edgecolor="red", linewidth=2))
-            ax.set_xlabel(f"{view.shape[1]} pixels wide")
-            ax.set_yticks([])
-            ax.set_xticks([])
+            ax.set(xlabel=f"{view.shape[1]} pixels wide", xticks=[], yticks=[])
         ax.set_title(titles[i] if titles else f"{view.shape[0]} × {view.shape[1]} pixels")
-    fig.tight_layout()
+    fig.set_layout_engine("constrained")  # one tight_layout pass leaves these square panels' titles cut off
     return fig
 
 
@@ -101,6 +101,7 @@ class BrightnessContrastFigure:
     def __init__(self, image, live=False):
         validate.image(image, "brightness_contrast_view", dtypes=(np.uint8,))
         self.image = image
+        # not plots.image_grid: each picture has its histogram below it, in a row of another height
         self.fig, axes = plt.subplots(2, 2, figsize=(6.2, 4.2), gridspec_kw={"height_ratios": [3, 1]})
         _image_and_histogram(axes[:, 0], image, "original")
         self.picture, self.histogram = _image_and_histogram(axes[:, 1], image, "brightness +0, contrast × 1.0")
@@ -143,21 +144,20 @@ class JpegQualityFigure:
             self.zoom = (slice(row, row + height), slice(col, col + width))
             panels += [image[self.zoom], image[self.zoom]]
             names += ["original, zoomed", "after JPEG, zoomed"]
-        self.fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 4.0), squeeze=False)
+        self.fig, axes = image_grid(len(panels), len(panels), 3.6, title_height=0.4)
         self.pictures = []
-        for ax, panel, name in zip(axes[0], panels, names):
+        for ax, panel, name in zip(axes, panels, names):
             self.pictures.append(ax.imshow(panel, cmap="gray" if panel.ndim == 2 else None, vmin=0, vmax=255))
             ax.set_title(name)
-            ax.axis("off")
         if crop is not None:
-            axes[0, 0].add_patch(Rectangle((col - 0.5, row - 0.5), width, height, fill=False, edgecolor="yellow",
-                                           linewidth=2))
-        self.title = axes[0, 0].title
+            axes[0].add_patch(Rectangle((col - 0.5, row - 0.5), width, height, fill=False, edgecolor="yellow",
+                                        linewidth=2))
+        self.title = axes[0].title
         self.fig.suptitle("JPEG quality 50: 10,000 bytes (10× smaller than raw), PSNR 30.0 dB")
         self.fig.tight_layout()
         if live:
             changing = [self.pictures[0], self.title, self.fig._suptitle] + self.pictures[2:]
-            animate(*changing, *(p for p in axes[0, 0].patches))
+            animate(*changing, *(p for p in axes[0].patches))
 
     def update(self, quality=50):
         """Show the image after a JPEG round trip at ``quality``; returns the figure."""

@@ -9,7 +9,8 @@ from matplotlib.patches import Rectangle
 
 from utils import validate
 from utils.conv import correlate2d, output_size, pad2d
-from utils.figure_widget import NumberCollection, animate, live_figure, write_numbers
+from utils.figure_widget import NumberCollection, animate, fitting_size, live_figure, write_numbers
+from utils.plots import image_grid
 from utils.pooling import POOL_MODES, pool2d
 
 PAD_COLOR = "#d9d9d9"
@@ -74,10 +75,11 @@ def draw_grid(ax, values, pad=0, highlight=None, dropped=0, title=None, fmt="{:g
     faces[in_pad.ravel()] = to_rgba(PAD_COLOR)
     ax.add_collection(PolyCollection(_squares(rows.ravel(), cols.ravel()), facecolors=faces, edgecolors="0.4",
                                      linewidths=0.8), autolim=False)
-    if numbers:
-        write_numbers(ax, [fmt.format(v) for v in values.ravel()], np.column_stack([cols.ravel(), rows.ravel()]) + 0.5,
-                      max(6, 12 - max(n_rows, n_cols) // 3), np.where(in_pad.ravel()[:, None], to_rgba("0.35"),
-                                                                       to_rgba("black")))
+    labels = [fmt.format(v) for v in values.ravel()]
+    size = fitting_size(labels, _cell_points(ax, n_rows, n_cols)) if numbers else 0
+    if size:  # only at a readable size: a grid too fine for that keeps its cells and loses its numbers
+        write_numbers(ax, labels, np.column_stack([cols.ravel(), rows.ravel()]) + 0.5, size,
+                      np.where(in_pad.ravel()[:, None], to_rgba("0.35"), to_rgba("black")))
     if dropped:
         for start, size in (((0, n_rows - dropped), (n_cols, dropped)), ((n_cols - dropped, 0), (dropped, n_rows))):
             ax.add_patch(Rectangle(start, *size, facecolor="none", edgecolor=DROP_COLOR, hatch="//", lw=0))
@@ -94,6 +96,13 @@ def draw_grid(ax, values, pad=0, highlight=None, dropped=0, title=None, fmt="{:g
     return ax
 
 
+def _cell_points(ax, n_rows, n_cols):
+    """The side, in points, of one cell of an ``n_rows`` × ``n_cols`` grid of squares filling ``ax``'s place now."""
+    box = ax.get_position(original=True)
+    width, height = ax.figure.get_size_inches() * (box.width, box.height) * 72
+    return min(width / n_cols, height / n_rows)
+
+
 def _squares(rows, cols):
     """The corners of the unit squares whose top-left corners are (cols, rows), for a ``PolyCollection``."""
     return np.column_stack([cols, rows])[:, None, :] + np.array([[0, 0], [1, 0], [1, 1], [0, 1]])
@@ -105,7 +114,7 @@ class ConvStepFigure:
     """
 
     def __init__(self, live=False):
-        self.fig, self.axes = plt.subplots(1, 2, figsize=(9, 4.6))
+        self.fig, self.axes = plt.subplots(1, 2, figsize=(9, 4.6))  # grids of cells whose widths follow the shape
         self.fig.subplots_adjust(**GRID_MARGINS)  # tight_layout would take 20–200 ms on grids
         self.live, self.shape, self.positions = live, None, []
 
@@ -243,14 +252,14 @@ class PoolingFigure:
 
     def __init__(self, image, cmap="gray", live=False):
         self.image = arr = _image(image)
-        self.fig, axes = plt.subplots(1, 2, figsize=(9, 4.3))
+        landscape = min(1.0, arr.shape[0] / arr.shape[1])  # a wide image leaves no empty band below it
+        self.fig, axes = image_grid(2, 2, 4.3, extra_height=round(4.3 * (landscape - 1), 1), title_height=0.6)
         low, high = float(arr.min()), float(arr.max())
         self.pictures = []
         for ax in axes:
             self.pictures.append(ax.imshow(self._shown(arr), cmap=cmap if arr.ndim == 2 else None,
                                            extent=(0, arr.shape[1], arr.shape[0], 0),
                                            vmin=low if arr.ndim == 2 else None, vmax=high if arr.ndim == 2 else None))
-            ax.axis("off")
         axes[0].set_title(f"input\nshape {arr.shape}")
         self.title = axes[1].set_title(f"pooled\nshape {arr.shape}")
         self.fig.tight_layout()
@@ -346,14 +355,14 @@ def plot_shift_comparison(a, b, size=4, mode="max", box=None):
     pooled_box = (slice(top // size, (top + height) // size), slice(left // size, (left + width) // size))
     rows = [(a[top:top + height, left:left + width], b[top:top + height, left:left + width], "edge map"),
             (pa[pooled_box], pb[pooled_box], f"{mode} pool {size}×{size}")]
-    fig, axes = plt.subplots(2, 3, figsize=(9, 5.8), layout="constrained")
-    for (ra, rb, label), row in zip(rows, axes):
+    fig, axes = image_grid(6, 3, 2.9)
+    fig.set_layout_engine("constrained")  # room for a colour bar per row
+    for (ra, rb, label), row in zip(rows, (axes[:3], axes[3:])):
         high = max(ra.max(), rb.max(), 1e-12)
         change = np.mean(np.abs(ra - rb)) / max(np.mean(np.abs(ra)), 1e-12)
         for ax, img, title in zip(row, (ra, rb, np.abs(ra - rb)),
                                   (label, f"{label}, shifted 1 px", f"|difference|: {change:.0%}")):
             shown = ax.imshow(img, cmap="magma", vmin=0, vmax=high)
             ax.set_title(title)
-            ax.axis("off")
         fig.colorbar(shown, ax=row, fraction=0.04, pad=0.02, label="edge strength")
     return fig
