@@ -121,7 +121,9 @@ def class_score_function(model, layer_name=None, class_index=0):
 
 def grad_cam(model, image, class_index=None, layer_name=None):
     """Grad-CAM heatmap (values 0–1 at the conv layer's resolution) of where the model finds evidence for
-    ``class_index`` (default: the predicted class) in one raw image; layer default: the last Conv2D."""
+    ``class_index`` (default: the predicted class) in one raw image; layer default: the last Conv2D.
+
+    Taught in lesson 06, which writes its core in about 15 lines and checks it against this function."""
     from keras import ops
 
     x = _batch(_sequential(model), image)
@@ -210,16 +212,20 @@ def plot_filters(layer, ncols=8, size=1.1):
 
 
 def plot_feature_maps(image, maps, n_channels=6, size=1.4):
-    """One row per layer: the input image, then its first ``n_channels`` feature maps (bright = strong response)."""
+    """One row per layer: its first ``n_channels`` feature maps (bright = strong response), the input image once at the
+    top left."""
     if not maps:
         raise ValueError("maps is empty: pass the list that feature_maps(model, image) returns")
     validate.positive_int("n_channels", n_channels)
     width = n_channels + 1
     fig, axes = image_grid(len(maps) * width, width, size, extra_height=0.3)
+    axes[0].imshow(np.asarray(image).astype("uint8"))
+    axes[0].set_title("input", fontsize=8)
     for r, (name, m) in enumerate(maps):
         row = axes[r * width:(r + 1) * width]
-        row[0].imshow(np.asarray(image).astype("uint8"))
-        row[0].set_title("input", fontsize=8)
+        if r > 0:
+            row[0].text(0.5, 0.5, f"{name}\n{m.shape[-1]} maps", ha="center", va="center", fontsize=8,
+                        transform=row[0].transAxes, color="0.35")
         for c in range(min(n_channels, m.shape[-1])):
             row[c + 1].imshow(m[..., c], cmap="magma")
             row[c + 1].set_title(f"{name} #{c}\n{m.shape[0]}×{m.shape[1]}", fontsize=8)
