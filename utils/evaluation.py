@@ -95,7 +95,7 @@ def show_mistakes(images, y_true, probs, class_names, k=8, ncols=4, size=2.0):
         p = probs[i]
         ax.imshow(np.asarray(images[i]).astype("uint8"))
         ax.set_title(f"{round(100 * p.max())} % {class_names[p.argmax()]}\n(really {class_names[y_true[i]]})",
-                     fontsize=9, color="firebrick")
+                     fontsize=11, color="firebrick")
     fig.suptitle("The most confident mistakes")
     fig.tight_layout()
     return fig
@@ -131,12 +131,13 @@ def plot_ladder(results, title="The small-data ladder: test accuracy of every ru
     bars = ax.bar(range(len(rows)), 100 * accs, color=colours)
     for bar, acc in zip(bars, accs):
         ax.text(bar.get_x() + bar.get_width() / 2, 100 * acc + 1, f"{100 * acc:.0f} %", ha="center", fontsize=11)
-    if chance is not None:  # in a legend, so the label never sits on a bar
+    if chance is not None:  # in a legend above the bars, so the label never sits on a bar
         ax.axhline(100 * chance, color="gray", ls="--", lw=1, label="coin flip")
-        ax.legend(loc="upper left", fontsize=9, frameon=False)
-    ax.set_xticks(range(len(rows)), [n.replace(" + ", "\n+ ") for n in names], fontsize=9)
+        ax.legend(loc="upper right", fontsize=11, frameon=False)
+    ax.set_xticks(range(len(rows)), [n.replace(" + ", "\n+ ").replace(", ", ",\n") for n in names], fontsize=11)
     ax.set_ylabel("test accuracy (%)")
-    ax.set_ylim(0, 105)
+    ax.set_ylim(0, 122)
+    ax.set_yticks(range(0, 101, 20))
     ax.set_title(title)
     fig.tight_layout()
     return fig

@@ -205,7 +205,7 @@ def plot_filters(layer, ncols=8, size=1.1):
     for i, ax in enumerate(axes[:n]):
         tile = tiles[i] if tiles.shape[-1] == 3 else tiles[i][..., 0]
         ax.imshow(tile, cmap=None if tile.ndim == 3 else "gray", vmin=0, vmax=1)
-        ax.set_title(str(i), fontsize=8)
+        ax.set_title(str(i), fontsize=11)
     fig.suptitle(f"The {n} filters of layer '{layer.name}' ({tiles.shape[1]}×{tiles.shape[2]}, scaled to 0–1)")
     fig.tight_layout()
     return fig
@@ -220,15 +220,15 @@ def plot_feature_maps(image, maps, n_channels=6, size=1.4):
     width = n_channels + 1
     fig, axes = image_grid(len(maps) * width, width, size, extra_height=0.3)
     axes[0].imshow(np.asarray(image).astype("uint8"))
-    axes[0].set_title("input", fontsize=8)
+    axes[0].set_title("input", fontsize=11)
     for r, (name, m) in enumerate(maps):
         row = axes[r * width:(r + 1) * width]
         if r > 0:
-            row[0].text(0.5, 0.5, f"{name}\n{m.shape[-1]} maps", ha="center", va="center", fontsize=8,
+            row[0].text(0.5, 0.5, f"{name}\n{m.shape[-1]} maps", ha="center", va="center", fontsize=11,
                         transform=row[0].transAxes, color="0.35")
         for c in range(min(n_channels, m.shape[-1])):
             row[c + 1].imshow(m[..., c], cmap="magma")
-            row[c + 1].set_title(f"{name} #{c}\n{m.shape[0]}×{m.shape[1]}", fontsize=8)
+            row[c + 1].set_title(f"{name} #{c}\n{m.shape[0]}×{m.shape[1]}", fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -240,11 +240,12 @@ def plot_grad_cam(images, heatmaps, titles=None, size=2.4):
     if titles is not None and len(titles) != len(images):
         raise ValueError(f"give one title per image (got {len(titles)} titles for {len(images)} images)")
     n = len(images)
-    fig, axes = image_grid(2 * n, n, size, extra_height=0.4)
+    fig, axes = image_grid(2 * n, n, size, extra_height=0.4, title_height=0.3)
     for i, (img, heat) in enumerate(zip(images, heatmaps)):
         axes[i].imshow(np.asarray(img).astype("uint8"))
         axes[n + i].imshow(overlay_heatmap(img, heat))
-        axes[i].set_title(titles[i] if titles else "image", fontsize=9)
-        axes[n + i].set_title("Grad-CAM (bright = evidence)", fontsize=9)
+        axes[i].set_title(titles[i] if titles else "image", fontsize=11)
+        axes[n + i].set_title("Grad-CAM", fontsize=11)
+    fig.suptitle("Each photo, then where the evidence for the answer sits (bright = strong)", fontsize=12)
     fig.tight_layout()
     return fig
