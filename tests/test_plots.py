@@ -80,3 +80,19 @@ def test_image_grid_lays_out_rows_and_switches_axes_off():
     with pytest.raises(TypeError, match="ncols must be an int"):
         plots.image_grid(3, ncols=2.5)
     plt.close("all")
+
+
+def test_enlarge_text_raises_small_text_only():
+    fig, ax = plt.subplots()
+    ax.set_title("title", fontsize=8)
+    small, big = ax.text(0, 0, "small", fontsize=6), ax.text(1, 1, "big", fontsize=16)
+    assert plots.enlarge_text(fig, min_size=12) is fig
+    assert small.get_fontsize() == 12 and ax.title.get_fontsize() == 12 and big.get_fontsize() == 16
+    assert all(t.get_fontsize() >= 12 for t in ax.get_xticklabels() if t.get_text())
+
+
+@pytest.mark.parametrize("bad, error", [(0, ValueError), ("11", TypeError)])
+def test_enlarge_text_bad_size(bad, error):
+    fig, _ = plt.subplots()
+    with pytest.raises(error, match="min_size"):
+        plots.enlarge_text(fig, bad)

@@ -262,18 +262,26 @@ def make_arrays(n, size=64, seed=0, split="train"):
 
     The images are the same as the first files of the split ``generate`` writes, in a seeded shuffled order.
     """
-    n = validate.positive_int("n", n)
     size = validate.integer("size", size, drawing.MIN_SIZE, drawing.MAX_SIZE)
-    seed = validate.integer("seed", seed, 0)
-    validate.one_of("split", split, SPLITS)
-    pairs = [(0, i) for i in range((n + 1) // 2)] + [(1, i) for i in range(n // 2)]
-    order = np.random.default_rng([seed, 99]).permutation(n)
-    x = np.empty((n, size, size, 3), np.uint8)
-    y = np.empty(n, np.int64)
-    for k, j in enumerate(order):
-        label, index = pairs[j]
+    pairs = _shuffled_pairs(n, seed, split)
+    x = np.empty((len(pairs), size, size, 3), np.uint8)
+    y = np.empty(len(pairs), np.int64)
+    for k, (label, index) in enumerate(pairs):
         x[k], y[k] = draw_one(label, index, split, size, seed), label
     return x, y
+
+
+def _shuffled_pairs(n, seed, split):
+    """The (label, index) of each image ``make_arrays`` draws, in its order: half of each class, seeded shuffle."""
+    n, seed = validate.positive_int("n", n), validate.integer("seed", seed, 0)
+    validate.one_of("split", split, SPLITS)
+    pairs = [(0, i) for i in range((n + 1) // 2)] + [(1, i) for i in range(n // 2)]
+    return [pairs[j] for j in np.random.default_rng([seed, 99]).permutation(n)]
+
+
+def lookalikes(n, seed=0, split="train"):
+    """Which of the ``n`` images ``make_arrays(n, seed=seed, split=split)`` draws are look-alikes (bool array)."""
+    return np.array([is_lookalike(label, index, split, seed) for label, index in _shuffled_pairs(n, seed, split)])
 
 
 def is_lookalike(label, index, split, seed):

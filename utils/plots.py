@@ -1,10 +1,11 @@
 """Figures shared by the lessons: the image grid every figure of images is laid out on, a grid of images with
-titles, and the meme's gallery of muffins and chihuahuas."""
+titles, the meme's gallery of muffins and chihuahuas, and text enlarged for slides."""
 
 import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.text import Text
 
 from utils import validate
 from utils.drawing import MAX_SIZE, MIN_SIZE
@@ -43,6 +44,21 @@ def show_images(images, titles=None, ncols=4, cmap=None, size=2.6, suptitle=None
             ax.set_title(titles[i])
     if suptitle:
         fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def enlarge_text(fig, min_size=11):
+    """Raise every text of ``fig`` smaller than ``min_size`` points to that size (readable on a slide), then lay
+    the figure out again. Returns the figure."""
+    min_size = validate.number("min_size", min_size, 1, 72)
+    for text in fig.findobj(Text):
+        if text.get_text() and text.get_fontsize() < min_size:
+            text.set_fontsize(min_size)
+    for ax in fig.axes:  # tick labels are made anew at each draw: set their size on the axis
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            if any(label.get_fontsize() < min_size for label in axis.get_ticklabels()):
+                ax.tick_params(axis=name, labelsize=min_size)
     fig.tight_layout()
     return fig
 
