@@ -56,7 +56,9 @@ def _layer_index(model, layer_name):
 
 
 def gradient(fn, x):
-    """Gradient of the scalar ``fn(x)`` with respect to the tensor ``x``, computed by the active Keras backend."""
+    """Gradient of the scalar ``fn(x)`` with respect to the tensor ``x``, computed by the active Keras backend.
+
+    Lesson 06 calls it in its own Grad-CAM (Keras has no backend-neutral gradient call to show instead)."""
     import keras
     from keras import ops
 
