@@ -5,9 +5,10 @@
     .venv/bin/python benchmarks/raise_coverage.py tests/test_conv.py tests/test_validate.py      # some tests only
     .venv/bin/python benchmarks/raise_coverage.py --append tests/test_error_paths.py   # add them to the last run
 
-Runs pytest (without the notebooks, the slide decks and the package-index test, which reach no ``raise`` of
-``utils``) under coverage.py, finds every ``raise`` statement with Python's ``ast``, and writes
-``benchmarks/raise_coverage.json``: the number reached and each one never executed, as ``file:line``.
+Runs pytest (without the notebooks, the slide decks, the package-index test and the portability reruns of the
+lessons, which reach no ``raise`` of ``utils``) under coverage.py, finds every ``raise`` statement with Python's
+``ast``, and writes ``benchmarks/raise_coverage.json``: the number reached and each one never executed, as
+``file:line``.
 """
 
 import argparse
@@ -21,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "raise_coverage.json"
 DATA = ROOT / "build" / "raise_coverage" / ".coverage"
-SKIP = ("tests/test_slides.py", "tests/test_environment.py")   # browsers and the package index: no utils raise
+SKIP = ("tests/test_slides.py", "tests/test_environment.py",   # browsers and the package index: no utils raise
+        "tests/test_portability.py")   # nbval of the lessons a second time in other kernels (minutes; not unit tests)
 
 
 def raise_lines(path):

@@ -1,4 +1,4 @@
-"""The seven bad inputs of issue #23 get a clear error that names the argument and says what to do.
+"""The bad inputs of issue #23 get a clear error that names the argument and says what to do.
 
 An audit found them escaping as raw errors (``StopIteration``, ``IndexError``, numpy's ``UFuncTypeError``), a
 ``None`` result, or a message naming a parameter that does not exist.
@@ -28,17 +28,6 @@ def test_show_mistakes_needs_a_name_for_every_class():
     images = np.zeros((3, 8, 8, 3), np.uint8)
     with pytest.raises(ValueError, match=r"got 2 class names for 3 classes"):
         evaluation.show_mistakes(images, np.array([0, 2, 1]), probs, ["muffin", "chihuahua"])
-
-
-@pytest.mark.parametrize("n_classes", ["2", 2.0, None])
-def test_confusion_matrix_n_classes_must_be_an_int(n_classes):
-    with pytest.raises(TypeError, match=r"n_classes must be an int"):
-        evaluation.confusion_matrix([0, 1], [1, 0], n_classes=n_classes)
-
-
-def test_confusion_matrix_n_classes_must_be_positive():
-    with pytest.raises(ValueError, match=r"n_classes must be a positive int"):
-        evaluation.confusion_matrix([0, 0], [0, 0], n_classes=0)
 
 
 @pytest.mark.parametrize("path", [42, None, ["pretrained_base.keras"]])

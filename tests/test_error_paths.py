@@ -1,7 +1,9 @@
 """The ``raise`` statements of ``utils`` that no other test reached (``benchmarks/raise_coverage.py`` lists them):
 each is driven here through the public function a student or a lesson calls, and its message is checked."""
 
+import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -129,3 +131,75 @@ def test_grad_cam_figure_needs_one_title_per_image():
     images, heatmaps = np.zeros((2, 8, 8, 3), np.uint8), np.zeros((2, 4, 4))
     with pytest.raises(ValueError, match=exact("give one title per image (got 1 titles for 2 images)")):
         explain.plot_grad_cam(images, heatmaps, titles=["only one"])
+
+
+# --- lessons 06 and 08 (added after the redesign of utils) -----------------------------------------------------------
+@pytest.mark.parametrize("y_true, message", [
+    (np.zeros((2, 2), int), "y_true must be a non-empty 1-D array of class numbers, got shape (2, 2)"),
+    ([], "y_true must be a non-empty 1-D array of class numbers, got shape (0,)"),
+    ([0.0, 1.0], "y_true must hold class numbers 0, 1, ... (ints), got dtype float64; "
+                 "turn probabilities into labels with probs.argmax(axis=1)"),
+    ([0, -1], "y_true must hold class numbers 0, 1, ... (ints), got dtype int64; "
+              "turn probabilities into labels with probs.argmax(axis=1)"),
+])
+def test_mistakes_need_class_numbers(y_true, message):
+    from utils import evaluation
+
+    with pytest.raises(ValueError, match=exact(message)):
+        evaluation.most_confident_mistakes(y_true, np.full((2, 2), 0.5))
+
+
+def test_a_failed_live_figure_encoding_is_named(monkeypatch):
+    from utils import figure_widget
+
+    monkeypatch.setattr(figure_widget.cv2, "imencode", lambda *args, **kwargs: (False, None))
+    with pytest.raises(RuntimeError, match=exact("OpenCV could not encode a (4, 6, 3) image as jpeg")):
+        figure_widget.encode_image(np.zeros((4, 6, 3), np.uint8), "jpeg")
+
+
+def test_repairing_a_folder_without_class_subfolders_says_how_to_lay_it_out(tmp_path):
+    from utils import folder_repair
+
+    src = tmp_path / "photos"
+    src.mkdir()
+    (src / ".hidden").mkdir()
+    with pytest.raises(ValueError, match=exact("'photos' has no class subfolders: put the images of each class in its "
+                                               "own subfolder (e.g. chihuahua/, muffin/), then repair")):
+        folder_repair.repair_image_folder(src, tmp_path / "clean")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["photos"], "nothing written"
+
+
+def test_a_failed_scene_encoding_stops_the_set_and_leaves_nothing_behind(tmp_path, monkeypatch):
+    from utils import scenes
+
+    monkeypatch.setattr(scenes.cv2, "imencode", lambda *args, **kwargs: (False, None))
+    with pytest.raises(RuntimeError, match=exact("OpenCV could not encode scene 0")):
+        scenes.generate(tmp_path / "scenes", n_train=2, n_test=1, size=64)
+    assert list(tmp_path.iterdir()) == [], "a failed run must leave no half-written folder"
+
+
+def test_detections_need_one_class_per_box():
+    from utils import detection
+
+    with pytest.raises(ValueError, match=exact("classes must hold one class number per box: shape (2,), got (1,)")):
+        detection.nms_per_class([[0, 0, 1, 1], [2, 2, 3, 3]], [0.5, 0.4], [0])
+    with pytest.raises(ValueError, match=exact("classes must hold one class number per box: shape (1,), got (1, 1)")):
+        detection.encode_grid([[0, 0, 1, 1]], [[0]], 2, 8)
+
+
+def test_average_precision_needs_two_curves_of_one_length():
+    from utils import detection
+
+    with pytest.raises(ValueError, match=exact("precision and recall must be 1-D arrays of one length, got (2,) and (3,)")):
+        detection.average_precision([1, 0.5], [0.5, 0.5, 1])
+    with pytest.raises(ValueError, match=exact("precision and recall must be 1-D arrays of one length, got (1, 2) and "
+                                               "(1, 2)")):
+        detection.average_precision([[1, 0.5]], [[0.5, 1]])
+
+
+def test_readme_reports_the_recorded_raise_count():
+    root = Path(__file__).resolve().parents[1]
+    recorded = json.loads((root / "benchmarks" / "raise_coverage.json").read_text(encoding="utf-8"))
+    assert recorded["reached"] == recorded["raises"], f"unreached raises: {recorded['never_reached']}"
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert f"{recorded['reached']} of {recorded['raises']} `raise` statements" in readme, "README: report the count"

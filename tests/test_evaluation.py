@@ -11,85 +11,13 @@ from utils import evaluation as ev  # noqa: E402
 NAMES = ["chihuahua", "muffin"]
 
 
-def test_confusion_matrix_counts():
-    y_true = np.array([0, 0, 0, 1, 1, 2])
-    y_pred = np.array([0, 1, 0, 1, 1, 0])
-    cm = ev.confusion_matrix(y_true, y_pred, n_classes=3)
-    np.testing.assert_array_equal(cm, [[2, 1, 0], [0, 2, 0], [1, 0, 0]])
-    assert cm.sum() == 6
-
-
-@pytest.mark.parametrize("n_classes", [2, 3])
-def test_confusion_matrix_matches_scikit_learn(n_classes):
-    rng = np.random.default_rng(n_classes)
-    y_true, y_pred = rng.integers(0, n_classes, 200), rng.integers(0, n_classes, 200)
-    np.testing.assert_array_equal(ev.confusion_matrix(y_true, y_pred, n_classes),
-                                  metrics.confusion_matrix(y_true, y_pred, labels=range(n_classes)))
-
-
-@pytest.mark.parametrize(
-    "y_true, y_pred, message",
-    [
-        ([0, 1], [0], "one prediction per image"),
-        ([[0, 1]], [[0, 1]], "1-D array"),
-        ([0.2, 0.8], [0, 1], "probs.argmax"),
-        ([0, 3], [0, 1], "n_classes is 2"),
-        ([], [], "non-empty"),
-    ],
-)
-def test_confusion_matrix_bad_input(y_true, y_pred, message):
-    with pytest.raises(ValueError, match=message):
-        ev.confusion_matrix(y_true, y_pred)
-
-
-def test_precision_recall_by_hand():
-    cm = np.array([[40, 10], [5, 45]])  # 40 chihuahuas found, 10 called muffin; 5 muffins called chihuahua
-    precision, recall = ev.precision_recall(cm)
-    np.testing.assert_allclose(precision, [40 / 45, 45 / 55])
-    np.testing.assert_allclose(recall, [40 / 50, 45 / 50])
-
-
-@pytest.mark.parametrize("seed", range(4))
-def test_precision_recall_match_scikit_learn(seed):
-    rng = np.random.default_rng(seed)
-    y_true = rng.integers(0, 3, 60)
-    y_pred = np.where(rng.random(60) < 0.6, y_true, rng.integers(0, 2, 60))  # class 2 is rarely predicted
-    precision, recall = ev.precision_recall(ev.confusion_matrix(y_true, y_pred, 3))
-    expected = metrics.precision_recall_fscore_support(y_true, y_pred, labels=[0, 1, 2], zero_division=0)
-    np.testing.assert_allclose(precision, expected[0])
-    np.testing.assert_allclose(recall, expected[1])
-
-
-def test_precision_recall_without_predictions_of_a_class():
-    precision, recall = ev.precision_recall(np.array([[3, 0], [2, 0]]))
-    np.testing.assert_allclose(precision, [0.6, 0.0])
-    np.testing.assert_allclose(recall, [1.0, 0.0])
-    with pytest.raises(ValueError, match="square confusion matrix"):
-        ev.precision_recall(np.ones((2, 3)))
-
-
-def test_report_text_agrees_with_scikit_learn():
-    y_true = np.repeat([0, 0, 1, 1], [40, 10, 5, 45])
+def test_plot_confusion_matrix_puts_each_count_in_its_row_and_column():
+    y_true = np.repeat([0, 0, 1, 1], [40, 10, 5, 45])     # 10 chihuahuas called muffin, 5 muffins called chihuahua
     y_pred = np.repeat([0, 1, 0, 1], [40, 10, 5, 45])
-    text = ev.report(np.array([[40, 10], [5, 45]]), NAMES)
-    expected = metrics.classification_report(y_true, y_pred, target_names=NAMES, output_dict=True)
-    for line, name in zip(text.splitlines()[1:3], NAMES):
-        assert line.split()[1:] == [f"{expected[name][k]:.2f}" for k in ("precision", "recall")] + [
-            str(int(expected[name]["support"]))]
-    assert text.splitlines()[3].split()[1] == f"{expected['accuracy']:.2f}"
-    lines = text.splitlines()
-    assert lines[0].split() == ["class", "precision", "recall", "images"]
-    assert lines[1].split() == ["chihuahua", "0.89", "0.80", "50"]
-    assert lines[2].split() == ["muffin", "0.82", "0.90", "50"]
-    assert lines[3].split() == ["accuracy", "0.85", "100"]
-    with pytest.raises(ValueError, match="3 class names for a 2-class"):
-        ev.report(np.eye(2, dtype=int), ["a", "b", "c"])
-
-
-def test_plot_confusion_matrix():
-    fig = ev.plot_confusion_matrix(np.array([[40, 10], [5, 45]]), NAMES)
+    fig = ev.plot_confusion_matrix(metrics.confusion_matrix(y_true, y_pred), NAMES)
     ax = fig.axes[0]
-    assert sorted(t.get_text() for t in ax.texts) == ["10", "40", "45", "5"]
+    at = {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_text() for t in ax.texts}
+    assert at == {(0, 0): "40", (0, 1): "10", (1, 0): "5", (1, 1): "45"}   # (row = truth, column = prediction)
     assert ax.get_xlabel() == "prediction" and ax.get_ylabel() == "truth"
     plt.close(fig)
     with pytest.raises(ValueError, match="2×2 matrix"):

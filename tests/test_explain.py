@@ -158,6 +158,9 @@ def test_plots(tiny):
     maps = explain.feature_maps(tiny, img)
     fig = explain.plot_feature_maps(img, maps, n_channels=2)
     assert len(fig.axes) == 4 * 3
+    assert sum(len(ax.images) for ax in fig.axes[::3]) == 1, "the input is drawn once, not on every row"
+    assert [ax.get_title() for ax in fig.axes[1:3]] == [f"{maps[0][0]} #0\n8×8", f"{maps[0][0]} #1\n8×8"]
+    assert fig.axes[3].texts[0].get_text() == f"{maps[1][0]}\n{maps[1][1].shape[-1]} maps"
     plt.close(fig)
     fig = explain.plot_grad_cam([img, img], [np.ones((2, 2)), np.zeros((2, 2))], titles=["a", "b"])
     assert [ax.get_title() for ax in fig.axes[:2]] == ["a", "b"]

@@ -13,7 +13,10 @@ from course import grade, notebooks
 from course.student import without_solutions
 
 LESSON = notebooks.LESSONS / "04_padding_stride.ipynb"
-ANSWERS = {1: "answer = (28, 32, 112, 3)", 2: "padded_small = np.pad(small, 2)", 3: "answer = 2"}
+ANSWERS = {1: '    return -(-i // stride) if padding == "same" else (i - f) // stride + 1',
+           2: "    out = np.zeros((image.shape[0] + 2 * p, image.shape[1] + 2 * p), image.dtype)\n"
+              "    out[p:p + image.shape[0], p:p + image.shape[1]] = image\n    return out",
+           3: "answer = 2", 4: "answer = 19"}
 TIME_LIMIT = 40
 
 
@@ -27,13 +30,14 @@ def exercise_part():
 
 
 def answered(nb, answers):
-    """A copy of ``nb`` whose exercise cells hold ``answers`` (number -> code) in place of the `= None` line."""
+    """A copy of ``nb`` whose exercise cells hold ``answers`` (number -> code) in place of the `= None` line or,
+    in a function to write, the `raise NotImplementedError` line."""
     nb = copy.deepcopy(nb)
     for number, indices in notebooks.exercise_cells(nb).items():
         if number in answers:
             cell = nb.cells[indices[0]]
             lines = cell.source.splitlines()
-            at = next(i for i, line in enumerate(lines) if "= None" in line)
+            at = next(i for i, line in enumerate(lines) if "= None" in line or "raise NotImplementedError" in line)
             cell.source = "\n".join(lines[:at] + answers[number].splitlines() + lines[at + 1:])
     return nb
 
@@ -44,10 +48,10 @@ def graded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("submissions")
     base = exercise_part()
     students = {
-        "ada": answered(base, ANSWERS),                                                  # all three right
-        "bob": answered(base, {1: "answer = (28, 32, 112, 4)", 2: "padded_small = np.pad(smal, 2)",
-                               3: ANSWERS[3]}),                                          # wrong, raises, right
-        "cy": answered(base, {1: ANSWERS[1], 2: "while True:\n    pass"}),                # right, then hangs
+        "ada": answered(base, ANSWERS),                                                  # all four right
+        "bob": answered(base, {1: "    return i", 2: "    return image\nraise ValueError('stuck')",
+                               3: ANSWERS[3]}),                             # wrong, raises, right, not done
+        "cy": answered(base, {1: ANSWERS[1], 2: "    while True:\n        pass"}),        # right, then hangs
     }
     for name, nb in students.items():
         (folder / name).mkdir()
@@ -64,8 +68,9 @@ def graded(tmp_path_factory):
 
 def test_correct_submission_passes_everything(graded):
     rows, _ = graded
-    assert rows["ada"] | {"seconds": ""} == {"student": "ada", "lesson": "04_padding_stride", "passed": "3",
-                                             "exercises": "3", "which": "1 2 3", "status": "finished", "seconds": ""}
+    assert rows["ada"] | {"seconds": ""} == {"student": "ada", "lesson": "04_padding_stride", "passed": "4",
+                                             "exercises": "4", "which": "1 2 3 4", "status": "finished",
+                                             "seconds": ""}
 
 
 def test_an_error_does_not_stop_the_rest(graded):
@@ -82,7 +87,7 @@ def test_an_endless_notebook_is_stopped_and_keeps_what_passed(graded):
 
 def test_an_unreadable_notebook_gets_a_row(graded):
     rows, _ = graded
-    assert rows["dee"]["passed"] == "0" and rows["dee"]["exercises"] == "3"
+    assert rows["dee"]["passed"] == "0" and rows["dee"]["exercises"] == "4"
     assert "not a readable notebook" in rows["dee"]["status"]
 
 
@@ -104,8 +109,9 @@ def test_passed_exercises_needs_the_tick_and_no_error():
 def test_exercise_cells_follow_the_headings():
     nb = nbformat.read(LESSON, as_version=4)
     found = notebooks.exercise_cells(nb)
-    assert sorted(found) == [1, 2, 3] and all(len(cells) == 1 for cells in found.values())
-    assert "answer = None" in nb.cells[found[1][0]].source
+    assert sorted(found) == [1, 2, 3, 4] and all(len(cells) == 1 for cells in found.values())
+    assert "raise NotImplementedError" in nb.cells[found[1][0]].source
+    assert "answer = None" in nb.cells[found[3][0]].source
 
 
 def test_bad_folders_say_what_is_expected(tmp_path):

@@ -16,10 +16,10 @@ from utils.notebook import setup
 
 keras = setup(keras=True)
 
-from utils import augmentation, models, pretraining  # noqa: E402
+from utils import augmentation, detectors, models, pretraining  # noqa: E402
 from utils.paths import COURSE_ROOT  # noqa: E402
 
-L06, L07 = "06_cnn_muffin_or_chihuahua", "07_augmentation_transfer"
+L06, L07, L08 = "06_cnn_muffin_or_chihuahua", "07_augmentation_transfer", "08_localization_detection"
 RNG = np.random.default_rng(0)
 # Stand-ins for the photos and the trained base a cell needs before it can build its model (shapes as in lesson 07).
 GIVEN_07 = {"base": lambda: pretraining.build_base(64), "x_small": lambda: RNG.uniform(0, 255, (8, 64, 64, 3)),
@@ -40,6 +40,8 @@ SOURCES = [
         pretraining.build_base(64), pretraining.build_head(RNG.normal(size=(8, 256))), augmentation.build_block()),
      {**GIVEN_07, "augment": augmentation.build_block,
       "head": lambda: pretraining.build_head(RNG.normal(size=(8, 256)))}),
+    (L08, "localizer", "localizer", detectors.build_localizer, {}),
+    (L08, "detector", "detector", detectors.build_detector, {}),
 ]
 
 

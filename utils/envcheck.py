@@ -8,19 +8,18 @@ computer are checked. On Google Colab the check reads ``requirements-colab.txt``
 """
 
 import importlib
-import os
 import sys
 import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from utils.notebook import quiet_tensorflow_env
 from utils.paths import COURSE_ROOT, DATA_DIR, relative
 from utils.platforms import INTEL_MAC, course_command, install_python_advice, platform_kind
 
 # Quiet TensorFlow's C++ logs before anything imports it (the oneDNN line ignores the log level).
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+quiet_tensorflow_env()
 
 REQUIREMENTS = COURSE_ROOT / "requirements.txt"
 COLAB_REQUIREMENTS = COURSE_ROOT / "requirements-colab.txt"

@@ -1,5 +1,5 @@
 """Figures shared by the lessons: the image grid every figure of images is laid out on, a grid of images with
-titles, and the meme's gallery of muffins and chihuahuas."""
+titles, the meme's gallery of muffins and chihuahuas, and text enlarged for slides."""
 
 import math
 
