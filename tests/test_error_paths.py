@@ -201,5 +201,5 @@ def test_readme_reports_the_recorded_raise_count():
     root = Path(__file__).resolve().parents[1]
     recorded = json.loads((root / "benchmarks" / "raise_coverage.json").read_text(encoding="utf-8"))
     assert recorded["reached"] == recorded["raises"], f"unreached raises: {recorded['never_reached']}"
-    readme = (root / "README.md").read_text(encoding="utf-8")
+    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())  # lines wrap anywhere
     assert f"{recorded['reached']} of {recorded['raises']} `raise` statements" in readme, "README: report the count"

@@ -43,6 +43,6 @@ def test_table_counts_timeouts_as_caught_and_sums_the_modules():
 
 def test_readme_reports_the_recorded_scores():
     recorded = json.loads((ROOT / "benchmarks" / "mutation.json").read_text(encoding="utf-8"))["modules"]
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())  # lines wrap anywhere
     for module, result in recorded.items():
         assert f"`utils/{module}.py` {result['score']} %" in readme, f"README: report {module}'s mutation score"
