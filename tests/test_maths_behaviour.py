@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from utils import conv, evaluation, params, pooling
+from utils import conv, detection, evaluation, params, pooling
 
 
 def exact(message):
@@ -46,6 +46,11 @@ def test_pool_window_larger_than_the_input_in_either_direction(shape, size, mess
 def test_pool2d_names_the_bad_argument(kwargs, message):
     with pytest.raises(ValueError, match=exact(message)):
         pooling.pool2d(np.ones((4, 4)), **kwargs)
+
+
+@pytest.mark.parametrize(("args", "expected"), [((2, 2, 2), 1), ((3, 3, 1), 1), ((5, 5, 7), 1), ((5, 4, 1), 2)])
+def test_a_pool_window_as_large_as_the_input_fits_once(args, expected):
+    assert pooling.pool_output_size(*args) == expected
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -202,6 +207,33 @@ def test_the_window_matrix_is_read_only():
     assert np.array_equal(view[1, :, 2], x[1:4, 2:5, 0].ravel())
 
 
+
+@pytest.mark.parametrize(("image", "message"), [
+    (np.ones((2, 5)), "kernel 3x3 is larger than the (padded) image 2x5: use a smaller kernel, a bigger image or "
+                      "padding='same'"),
+    (np.ones((5, 2)), "kernel 3x3 is larger than the (padded) image 5x2: use a smaller kernel, a bigger image or "
+                      "padding='same'"),
+])
+def test_a_kernel_larger_than_the_image_in_one_direction_is_refused(image, message):
+    with pytest.raises(ValueError, match=exact(message)):
+        conv.correlate2d(image, np.ones((3, 3)))
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (3, 2), (4, 4)])
+def test_same_padding_refuses_a_kernel_that_is_even_in_either_direction(shape):
+    message = (f"padding='same' needs an odd kernel size, got {shape[0]}x{shape[1]}: use an odd kernel or an "
+               "explicit int padding")
+    with pytest.raises(ValueError, match=exact(message)):
+        conv.correlate2d(np.ones((6, 6)), np.ones(shape), padding="same")
+
+
+@pytest.mark.parametrize(("a", "b"), [(np.float64, np.float32), (np.float32, np.float64), (np.int64, np.float32)])
+def test_image_and_kernel_are_computed_in_the_wider_float_of_the_two(a, b):
+    """float64 in either argument keeps float64 precision; ints need more than float32's 24-bit mantissa."""
+    expected = np.result_type(a, b, np.float32)
+    assert conv.correlate2d(np.ones((4, 4), a), np.ones((3, 3), b)).dtype == expected
+    assert conv.conv1d(np.ones(4, a), np.ones(2, b)).dtype == expected
+
 # ------------------------------------------------------------------------------------------------ params
 def test_parameter_table_rows_for_every_kind_of_layer():
     rows = params.parameter_table((28, 28, 1), [("conv", 8, 3, 2), ("pool", 2, 1), ("flatten",), ("dense", 10)])
@@ -304,3 +336,91 @@ def test_keras_layer_specs_refuse_layers_the_formulas_do_not_cover(keras, layer,
     separator = " " if layer == "dropout" else ": "
     with pytest.raises(ValueError, match=exact(f"layer odd{separator}{message}")):
         params.keras_layer_specs(model)
+
+
+# ------------------------------------------------------------------------------------------------ detection
+@pytest.mark.parametrize(("size", "error", "message"), [
+    ((10, 0), ValueError, "image_size must be positive, got (10, 0)"),
+    ((0, 10), ValueError, "image_size must be positive, got (0, 10)"),
+    ((np.inf, 10), ValueError, "image_size must be positive, got (inf, 10)"),
+    ((10, np.nan), ValueError, "image_size must be positive, got (10, nan)"),
+    (True, TypeError, "image_size must be an int or (height, width), got True"),
+    ((1, 2, 3), TypeError, "image_size must be an int or (height, width), got (1, 2, 3)"),
+])
+def test_image_size_must_be_two_positive_numbers(size, error, message):
+    with pytest.raises(error, match=exact(message)):
+        detection.image_shape(size)
+
+
+def test_image_size_as_an_int_or_a_pair():
+    assert detection.image_shape(np.int64(32)) == (32.0, 32.0)
+    assert detection.image_shape((24, 40)) == (24.0, 40.0)
+    assert detection.clip_boxes([[-3, -3, 50, 50]], (24, 40)).tolist() == [[0, 0, 40, 24]], "height first"
+
+
+@pytest.mark.parametrize(("boxes", "expected"), [(np.zeros((0, 0)), (0, 4)), ([], (0, 4)), (np.zeros((0, 4)), (0, 4))])
+def test_no_boxes_at_all_is_an_empty_list_of_boxes(boxes, expected):
+    assert detection.check_boxes(boxes).shape == expected
+
+
+@pytest.mark.parametrize("boxes", [np.zeros((0, 3)), np.zeros((0, 4, 1))])
+def test_empty_arrays_of_the_wrong_shape_are_refused(boxes):
+    shape = np.asarray(boxes).shape
+    with pytest.raises(ValueError, match=exact(f"boxes must have shape (N, 4), one row (x1, y1, x2, y2) per box, got "
+                                               f"shape {shape}")):
+        detection.check_boxes(boxes)
+
+
+def test_xywh_to_corners_converts_every_box():
+    assert detection.xywh_to_corners([[1, 2, 3, 4], [0, 0, 1, 1], [5, 5, 0, 2]]).tolist() == [
+        [1, 2, 4, 6], [0, 0, 1, 1], [5, 5, 5, 7]]
+    assert detection.xywh_to_corners([1, 2, 3, 4]).tolist() == [[1, 2, 4, 6]], "one box as a flat list"
+
+
+@pytest.mark.parametrize("value", [True, -0.1, 1.01, "0.5", None])
+def test_thresholds_are_numbers_from_0_to_1(value):
+    with pytest.raises(ValueError, match=exact(f"iou_threshold must be a number from 0 to 1, got {value!r}")):
+        detection.nms([[0, 0, 1, 1]], [0.5], value)
+    with pytest.raises(ValueError, match=exact(f"score_threshold must be a number from 0 to 1, got {value!r}")):
+        detection.decode_grid(np.ones((1, 1)), np.full((1, 1, 4), 0.5), np.ones((1, 1, 1)), 8, value)
+
+
+@pytest.mark.parametrize(("classes", "message"), [
+    ([0.0, 1.0], "classes must be class numbers 0, 1, ... (ints), got float64 [0.0, 1.0]"),
+    ([0, -1], "classes must be class numbers 0, 1, ... (ints), got int64 [0, -1]"),
+])
+def test_classes_are_non_negative_ints(classes, message):
+    with pytest.raises(ValueError, match=exact(message)):
+        detection.nms_per_class([[0, 0, 1, 1], [2, 2, 3, 3]], [0.5, 0.4], classes)
+
+
+def test_class_zero_and_no_classes_are_fine():
+    assert detection.nms_per_class([[0, 0, 1, 1]], [0.5], [0]).tolist() == [0]
+    assert detection.nms_per_class(np.zeros((0, 4)), [], np.zeros(0)).tolist() == [], "an empty float array is fine"
+
+
+@pytest.mark.parametrize(("scores", "message"), [
+    ([np.inf], "scores holds NaN or infinity"),
+    ([[0.5]], "scores must hold one number per box: shape (1,), got (1, 1)"),
+])
+def test_scores_are_one_finite_number_per_box(scores, message):
+    with pytest.raises(ValueError, match=exact(message)):
+        detection.nms([[0, 0, 1, 1]], scores)
+
+
+@pytest.mark.parametrize("n_classes", [True, 0, 1.0, "2"])
+def test_map_needs_a_positive_int_number_of_classes(n_classes):
+    with pytest.raises(ValueError, match=exact(f"n_classes must be a positive int, got {n_classes!r}")):
+        detection.mean_average_precision([], [], n_classes)
+
+
+def test_objectness_with_a_channel_axis_decodes_like_without():
+    rng = np.random.default_rng(0)
+    obj, box, probs = rng.uniform(size=(3, 3)), rng.uniform(0.1, 0.5, (3, 3, 4)), rng.dirichlet([1, 1], (3, 3))
+    flat, channel = detection.decode_grid(obj, box, probs, 48, 0.2), detection.decode_grid(obj[..., None], box, probs,
+                                                                                           48, 0.2)
+    assert all(np.array_equal(flat[k], channel[k]) for k in ("boxes", "scores", "classes"))
+    with pytest.raises(ValueError, match=exact("objectness must be one grid (S, S) or (S, S, 1), got shape (3, 3, 2)")):
+        detection.decode_grid(np.ones((3, 3, 2)), box, probs, 48)
+    with pytest.raises(ValueError, match=exact("objectness must be one grid (S, S) or (S, S, 1), got shape (3, 2)")):
+        detection.decode_grid(np.ones((3, 2)), box, probs, 48)
