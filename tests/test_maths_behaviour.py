@@ -5,6 +5,7 @@ exact message of an error (the message is what a student reads, so it is checked
 """
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -424,3 +425,251 @@ def test_objectness_with_a_channel_axis_decodes_like_without():
         detection.decode_grid(np.ones((3, 3, 2)), box, probs, 48)
     with pytest.raises(ValueError, match=exact("objectness must be one grid (S, S) or (S, S, 1), got shape (3, 2)")):
         detection.decode_grid(np.ones((3, 2)), box, probs, 48)
+
+
+def test_xywh_to_corners_gives_float_corners():
+    assert detection.xywh_to_corners([[1, 2, 3, 4]]).dtype == np.float64, "int input: float corners, like every box"
+
+
+def boxes_in_a_row(n, size=10, gap=2):
+    """``n`` equal, non-overlapping boxes side by side."""
+    x = np.arange(n) * (size + gap)
+    return np.column_stack([x, np.zeros(n), x + size, np.full(n, size)]).astype(float)
+
+
+def test_nms_per_class_orders_ties_the_same_on_every_machine():
+    """Equal scores: class by class, each in input order, on every machine (numpy's default sort is not stable)."""
+    n = 40
+    rng = np.random.default_rng(0)
+    scores, classes = rng.choice([0.5, 0.9], n), rng.integers(0, 2, n)
+    keep = detection.nms_per_class(boxes_in_a_row(n), scores, classes)
+    assert keep.tolist() == sorted(range(n), key=lambda i: (-scores[i], classes[i], i))
+
+
+def test_nms_per_class_uses_the_given_threshold():
+    boxes = [[0, 0, 10, 10], [0, 0, 10, 9], [20, 0, 30, 10]]   # IoU of the first two: 0.9
+    assert detection.nms_per_class(boxes, [0.9, 0.8, 0.7], [0, 0, 1], 0.95).tolist() == [0, 1, 2]
+    assert detection.nms_per_class(boxes, [0.9, 0.8, 0.7], [0, 0, 1], 0.5).tolist() == [0, 2]
+
+
+@pytest.mark.parametrize("grid", [2.5, 2.0, "3", True, 0])
+def test_grid_must_be_a_positive_int(grid):
+    with pytest.raises(ValueError, match=exact(f"grid must be a positive int (the grid is grid × grid cells), "
+                                               f"got {grid!r}")):
+        detection.assign_cells([[0, 0, 1, 1]], grid, 8)
+
+
+@pytest.mark.parametrize("call", [lambda b: detection.assign_cells(b, 4, 64),
+                                  lambda b: detection.encode_grid(b, [0], 4, 64)], ids=["assign", "encode"])
+def test_grid_targets_refuse_boxes_outside_the_image(call):
+    with pytest.raises(ValueError, match=exact("boxes[0] = [60.0, 0.0, 70.0, 10.0] reaches outside the 64×64 image "
+                                               "(x from 0 to 64, y from 0 to 64): clip it or fix the annotation")):
+        call([[60, 0, 70, 10]])
+
+
+def test_a_centre_on_the_far_border_belongs_to_the_last_cell():
+    rows, cols = detection.assign_cells([[64, 64, 64, 64], [64, 0, 64, 8]], 4, 64)
+    assert rows.tolist() == [3, 0] and cols.tolist() == [3, 3]
+
+
+def test_grid_targets_are_float32_and_int32_like_the_network_output():
+    obj, box, labels = detection.encode_grid([[8, 8, 24, 40]], [1], 4, 64)
+    assert (obj.dtype, box.dtype, labels.dtype) == (np.float32, np.float32, np.int32)
+
+
+def test_encode_keeps_the_last_of_the_largest_boxes_in_one_cell():
+    """Equal areas: the later box wins, on every machine (numpy's default sort is not stable)."""
+    n = 40
+    half = np.random.default_rng(0).choice([5.0, 10.0], n)
+    boxes = np.column_stack([32 - half, 32 - half, 32 + half, 32 + half])
+    _, _, labels = detection.encode_grid(boxes, np.arange(n), 1, 64)
+    assert labels[0, 0] == np.flatnonzero(half == 10).max()
+
+
+def test_decode_keeps_every_cell_by_default_and_a_score_equal_to_the_threshold():
+    obj = np.array([[0.0, 0.5], [0.25, 1.0]])
+    box = np.full((2, 2, 4), 0.5)
+    probs = np.ones((2, 2, 1))
+    assert len(detection.decode_grid(obj, box, probs, 32)["scores"]) == 4, "threshold 0: every cell, even score 0"
+    assert detection.decode_grid(obj, box, probs, 32, 0.5)["scores"].tolist() == [1.0, 0.5]
+
+
+def test_decode_scores_use_each_cells_own_best_class():
+    obj = np.ones((2, 2))
+    probs = np.array([[[0.9, 0.1], [0.3, 0.7]], [[0.6, 0.4], [0.2, 0.8]]])
+    out = detection.decode_grid(obj, np.full((2, 2, 4), 0.5), probs, 32)
+    assert out["scores"].tolist() == [0.9, 0.8, 0.7, 0.6] and out["classes"].tolist() == [0, 1, 1, 0]
+
+
+def test_decode_orders_ties_row_by_row_on_every_machine():
+    grid = 6
+    obj = np.random.default_rng(0).choice([0.5, 0.9], (grid, grid))
+    box = np.broadcast_to([0.5, 0.5, 0.1, 0.1], (grid, grid, 4))   # centred in its cell, 6 pixels wide
+    out = detection.decode_grid(obj, box, np.ones((grid, grid, 1)), 60)
+    centres = (out["boxes"][:, :2] + out["boxes"][:, 2:]) / 2
+    cells = sorted(((r, c) for r in range(grid) for c in range(grid)), key=lambda rc: (-obj[rc], rc))
+    assert np.allclose(centres, [((c + 0.5) * 10, (r + 0.5) * 10) for r, c in cells]), "equal scores: reading order"
+
+
+@pytest.mark.parametrize("probs", [np.ones((2, 2, 2)), np.ones((3, 3)), np.ones((3, 2, 2))])
+def test_decode_needs_class_probabilities_for_every_cell(probs):
+    shape = np.asarray(probs).shape
+    with pytest.raises(ValueError, match=exact(f"for a 3×3 grid expected box (3, 3, 4) and class_probs (3, 3, C), "
+                                               f"got (3, 3, 4) and {shape}")):
+        detection.decode_grid(np.ones((3, 3)), np.full((3, 3, 4), 0.5), probs, 48)
+
+
+def test_a_one_by_one_grid_is_a_grid():
+    assert [a.tolist() for a in detection.assign_cells([[0, 0, 8, 8]], 1, 8)] == [[0], [0]]
+    obj, _, _ = detection.encode_grid([[0, 0, 8, 8]], [0], 1, 8)
+    assert obj.tolist() == [[1.0]]
+
+
+def image(boxes, scores, classes):
+    return {"boxes": np.asarray(boxes, float).reshape(-1, 4), "scores": np.asarray(scores, float),
+            "classes": np.asarray(classes)}
+
+
+def truth(boxes, classes):
+    return {"boxes": np.asarray(boxes, float).reshape(-1, 4), "classes": np.asarray(classes)}
+
+
+@pytest.mark.parametrize(("detections", "truths", "error", "message"), [
+    ([], {}, TypeError, "detections and ground_truths must be lists with one dict per image"),
+    ({}, [], TypeError, "detections and ground_truths must be lists with one dict per image"),
+    ([image([], [], [])], [], ValueError, "got detections for 1 images but ground truth for 0: give one entry per "
+                                          "image, in the same order (an empty one where nothing was found)"),
+    ([{"boxes": []}], [truth([], [])], ValueError,
+     "detections[0] must be a dict with keys ('boxes', 'scores', 'classes')"),
+    ([image([], [], [])], [{"boxes": []}], ValueError, "ground_truths[0] must be a dict with keys ('boxes', 'classes')"),
+    ([image([[0, 0, 1, 1]], [0.5, 0.4], [0])], [truth([], [])], ValueError,
+     "detections[0]['scores'] must hold one number per box: shape (1,), got (2,)"),
+    ([image([[0, 0, 1, 1]], [0.5], [0, 1])], [truth([], [])], ValueError,
+     "detections[0]['classes'] must hold one class number per box: shape (1,), got (2,)"),
+    ([image([], [], [])], [truth([[0, 0, 1, 1]], [0, 1])], ValueError,
+     "ground_truths[0]['classes'] must hold one class number per box: shape (1,), got (2,)"),
+    ([image([], [], [])], [truth([[2, 0, 1, 1]], [0])], ValueError,
+     "ground_truths[0]['boxes'][0] = [2.0, 0.0, 1.0, 1.0] has x2 < x1: boxes are corners (x1, y1, x2, y2) with "
+     "x1 <= x2 and y1 <= y2, not (x, y, width, height)"),
+])
+def test_map_inputs_name_the_image_and_the_field(detections, truths, error, message):
+    with pytest.raises(error, match=exact(message)):
+        detection.mean_average_precision(detections, truths, 2)
+
+
+def test_iou_threshold_reaches_the_matching():
+    """A detection with IoU 0.4 is a hit at 0.3 and a miss at 0.5, in the curve and in mAP."""
+    dets, gts = [image([[0, 0, 10, 4]], [0.9], [0])], [truth([[0, 0, 10, 10]], [0])]
+    assert detection.precision_recall_curve(dets, gts, 0, 0.3)[0].tolist() == [1.0]
+    assert detection.precision_recall_curve(dets, gts, 0, 0.5)[0].tolist() == [0.0]
+    assert detection.mean_average_precision(dets, gts, 1, 0.3)[0] == 1.0
+    assert detection.mean_average_precision(dets, gts, 1, 0.5)[0] == 0.0
+    assert detection.mean_average_precision(dets, gts, 1)[0] == 0.0, "the default threshold is 0.5"
+
+
+def test_no_images_give_an_empty_curve_and_no_map():
+    p, r, s, n = detection.precision_recall_curve([], [], 0)
+    assert (p.shape, r.shape, s.shape, n) == ((0,), (0,), (0,), 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # a warning would print in the lesson
+        m, ap = detection.mean_average_precision([], [], 2)
+    assert np.isnan(m) and np.isnan(ap).all() and ap.shape == (2,)
+
+
+def test_a_class_without_ground_truth_has_recall_and_ap_nan_without_a_warning():
+    dets, gts = [image([[0, 0, 4, 4], [5, 5, 9, 9]], [0.9, 0.8], [0, 0])], [truth([[0, 0, 4, 4]], [1])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # a warning would print in the lesson
+        p, r, _, n = detection.precision_recall_curve(dets, gts, 0)
+        m, ap = detection.mean_average_precision(dets, gts, 2)
+    assert n == 0 and r.dtype == np.float64 and r.shape == (2,) and np.isnan(r).all() and p.tolist() == [0.0, 0.0]
+    assert np.isnan(detection.average_precision(p, r))
+    assert np.isnan(ap[0]) and ap[1] == 0.0 and m == 0.0
+
+
+def test_one_class_is_enough_for_map():
+    dets, gts = [image([[0, 0, 4, 4]], [0.9], [0])], [truth([[0, 0, 4, 4]], [0])]
+    m, ap = detection.mean_average_precision(dets, gts, 1)
+    assert m == 1.0 and ap.tolist() == [1.0]
+
+
+def test_the_curve_orders_equal_scores_the_same_on_every_machine():
+    """Equal scores: image order, then each image's order (numpy's default sort is not stable)."""
+    n = 40
+    scores = np.random.default_rng(0).choice([0.5, 0.9], n)
+    boxes = boxes_in_a_row(n)
+    dets, gts = [image(boxes, scores, np.zeros(n, int))], [truth(boxes[::2], np.zeros(n // 2, int))]
+    p, r, s, _ = detection.precision_recall_curve(dets, gts, 0)
+    order = sorted(range(n), key=lambda i: (-scores[i], i))
+    hits = np.array([i % 2 == 0 for i in order])
+    assert np.allclose(p, np.cumsum(hits) / np.arange(1, n + 1)) and np.allclose(r, np.cumsum(hits) / (n // 2))
+    assert s.tolist() == scores[order].tolist()
+
+
+AP_INPUT = "recall must rise from 0 to 1 and precision lie in 0..1: pass the arrays from precision_recall_curve, in order"
+
+
+@pytest.mark.parametrize(("precision", "recall"), [
+    ([1.0, 1.0], [0.5, 0.2]),     # recall falls
+    ([1.0, 1.0], [-0.5, 0.5]),    # recall below 0
+    ([1.0, 1.0], [0.5, 1.5]),     # recall above 1
+    ([-0.1, 0.5], [0.5, 1.0]),    # precision below 0
+    ([1.5, 1.0], [0.5, 1.0]),     # precision above 1
+])
+def test_average_precision_refuses_a_curve_out_of_range(precision, recall):
+    with pytest.raises(ValueError, match=exact(AP_INPUT)):
+        detection.average_precision(precision, recall)
+
+
+@pytest.mark.parametrize(("precision", "recall", "message"), [
+    ([1, 0.5], [0.5, 0.5, 1], "precision and recall must be 1-D arrays of one length, got (2,) and (3,)"),
+    ([[1, 0.5]], [[0.5, 1]], "precision and recall must be 1-D arrays of one length, got (1, 2) and (1, 2)"),
+])
+def test_average_precision_needs_two_curves_of_one_length(precision, recall, message):
+    with pytest.raises(ValueError, match=exact(message)):
+        detection.average_precision(precision, recall)
+
+
+def test_average_precision_accepts_the_extremes():
+    assert detection.average_precision([1.0, 0.0], [1.0, 1.0]) == 1.0
+    assert detection.average_precision([0.0], [0.0]) == 0.0
+
+
+FLIPPED = "has x2 < x1: boxes are corners (x1, y1, x2, y2) with x1 <= x2 and y1 <= y2, not (x, y, width, height)"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("abcd", [0, 0, 1, 1]), "box_a must be one box (x1, y1, x2, y2), got 'abcd'"),
+    (([0, 0, 1, 1], [0, 0, 1]), "box_b must be one box (x1, y1, x2, y2), got [0, 0, 1]"),
+    (([2, 0, 1, 1], [0, 0, 1, 1]), f"box_a[0] = [2.0, 0.0, 1.0, 1.0] {FLIPPED}"),
+    (([0, 0, 1, 1], [2, 0, 1, 1]), f"box_b[0] = [2.0, 0.0, 1.0, 1.0] {FLIPPED}"),
+])
+def test_iou_names_the_bad_box(args, message):
+    with pytest.raises(ValueError, match=exact(message)):
+        detection.iou(*args)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (([[2, 0, 1, 1]], [0.5], []), f"det_boxes[0] = [2.0, 0.0, 1.0, 1.0] {FLIPPED}"),
+    (([], [], [[2, 0, 1, 1]]), f"gt_boxes[0] = [2.0, 0.0, 1.0, 1.0] {FLIPPED}"),
+    (([[0, 0, 1, 1]], [0.5, 0.4], []), "det_scores must hold one number per box: shape (1,), got (2,)"),
+    (([[0, 0, 1, 1]], [0.5], [], 2), "iou_threshold must be a number from 0 to 1, got 2"),
+])
+def test_matching_names_the_bad_argument(args, message):
+    with pytest.raises(ValueError, match=exact(message)):
+        detection.match_detections(*args)
+
+
+def test_bad_classes_show_the_first_five():
+    with pytest.raises(ValueError, match=exact("classes must be class numbers 0, 1, ... (ints), got float64 "
+                                               "[0.0, 1.0, 0.0, 1.0, 0.0]")):
+        detection.nms_per_class(boxes_in_a_row(7), np.ones(7), [0.0, 1.0] * 3 + [0.0])
+
+
+def test_matching_gives_equal_scores_their_input_order_on_every_machine():
+    """Detections of equal score claim boxes in input order (numpy's default sort is not stable)."""
+    n = 30
+    scores = np.random.default_rng(0).choice([0.5, 0.9], n, p=[0.8, 0.2])
+    found = detection.match_detections(np.tile([[0.0, 0.0, 10.0, 10.0]], (n, 1)), scores, [[0, 0, 10, 10]])
+    first = int(np.flatnonzero(scores == 0.9)[0])
+    assert found.tolist() == [0 if i == first else -1 for i in range(n)]
