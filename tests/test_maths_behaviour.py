@@ -673,3 +673,34 @@ def test_matching_gives_equal_scores_their_input_order_on_every_machine():
     found = detection.match_detections(np.tile([[0.0, 0.0, 10.0, 10.0]], (n, 1)), scores, [[0, 0, 10, 10]])
     first = int(np.flatnonzero(scores == 0.9)[0])
     assert found.tolist() == [0 if i == first else -1 for i in range(n)]
+
+
+@pytest.mark.parametrize(("boxes", "size", "error", "message"), [
+    ([[0, 0, 2, 4], [0, 5, 2, 4]], None, ValueError, "boxes[1] = [0.0, 5.0, 2.0, 4.0] has y2 < y1: boxes are corners "
+     "(x1, y1, x2, y2) with x1 <= x2 and y1 <= y2, not (x, y, width, height)"),
+    ([[0, 0, 2, 4], [3, 0, 2, 4]], None, ValueError, f"boxes[1] = [3.0, 0.0, 2.0, 4.0] {FLIPPED}"),
+    ([[0, 0, 2, 4], [0, np.nan, 2, 4]], None, ValueError,
+     "boxes[1] = [0.0, nan, 2.0, 4.0] holds NaN or infinity: every corner must be a number"),
+    ([[0, 0, 2, 4], [0, 0, -np.inf, 4]], None, ValueError,
+     "boxes[1] = [0.0, 0.0, -inf, 4.0] holds NaN or infinity: every corner must be a number"),
+    ([[0, 40, 10, 50]], (48, 64), ValueError, "boxes[0] = [0.0, 40.0, 10.0, 50.0] reaches outside the 64×48 image "
+     "(x from 0 to 64, y from 0 to 48): clip it or fix the annotation"),
+    ([[0, -1, 10, 10]], (48, 64), ValueError, "boxes[0] = [0.0, -1.0, 10.0, 10.0] reaches outside the 64×48 image "
+     "(x from 0 to 64, y from 0 to 48): clip it or fix the annotation"),
+    ([[0, 0, 65, 10]], (48, 64), ValueError, "boxes[0] = [0.0, 0.0, 65.0, 10.0] reaches outside the 64×48 image "
+     "(x from 0 to 64, y from 0 to 48): clip it or fix the annotation"),
+    ([["a", 0, 1, 1]], None, TypeError, "boxes must be numbers, an array of shape (N, 4), got list"),
+    ([0, 0, 2, 2], None, ValueError, "boxes must have shape (N, 4), one row (x1, y1, x2, y2) per box, got shape (4,); "
+     "for one box write [[x1, y1, x2, y2]]"),
+    (np.zeros((2, 5)), None, ValueError, "boxes must have shape (N, 4), one row (x1, y1, x2, y2) per box, got shape "
+     "(2, 5)"),
+])
+def test_check_boxes_names_the_first_bad_box_and_says_what_to_do(boxes, size, error, message):
+    with pytest.raises(error, match=exact(message)):
+        detection.check_boxes(boxes, size)
+
+
+def test_boxes_on_the_border_of_the_image_are_inside():
+    assert detection.check_boxes([[0, 0, 64, 48], [10, 10, 10, 10]], (48, 64)).tolist() == [[0, 0, 64, 48],
+                                                                                             [10, 10, 10, 10]]
+    assert detection.check_boxes([[1, 2, 3, 4]]).dtype == np.float64
