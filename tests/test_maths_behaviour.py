@@ -704,3 +704,37 @@ def test_boxes_on_the_border_of_the_image_are_inside():
     assert detection.check_boxes([[0, 0, 64, 48], [10, 10, 10, 10]], (48, 64)).tolist() == [[0, 0, 64, 48],
                                                                                              [10, 10, 10, 10]]
     assert detection.check_boxes([[1, 2, 3, 4]]).dtype == np.float64
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (([[2, 0, 1, 1]], [[0, 0, 1, 1]]), f"boxes_a[0] = [2.0, 0.0, 1.0, 1.0] {FLIPPED}"),
+    (([[0, 0, 1, 1]], [[0, 0, 1, 1], [2, 0, 1, 1]]), f"boxes_b[1] = [2.0, 0.0, 1.0, 1.0] {FLIPPED}"),
+])
+def test_iou_matrix_names_the_bad_set(args, message):
+    with pytest.raises(ValueError, match=exact(message)):
+        detection.iou_matrix(*args)
+
+
+def test_iou_of_boxes_smaller_than_a_pixel():
+    assert detection.iou([0, 0, 0.5, 0.5], [0, 0, 0.5, 0.5]) == 1.0
+    assert detection.iou([0, 0, 0.5, 0.5], [0.25, 0, 0.75, 0.5]) == pytest.approx(1 / 3)
+
+
+def test_a_one_pixel_image_is_an_image():
+    assert detection.image_shape((1, 1)) == (1.0, 1.0)
+    assert detection.image_shape(1) == (1.0, 1.0)
+
+
+def test_the_box_outside_the_image_is_the_one_named():
+    with pytest.raises(ValueError, match=r"^boxes\[1\] = \[-1\.0, 0\.0, 5\.0, 5\.0\] reaches outside"):
+        detection.check_boxes([[0, 0, 10, 10], [-1, 0, 5, 5]], 64)
+
+
+def test_nms_default_threshold_is_one_half():
+    boxes = [[0, 0, 10, 10], [0, 0, 10, 6], [0, 0, 10, 4]]   # IoU with the first: 0.6 and 0.4
+    assert detection.nms(boxes, [0.9, 0.8, 0.7]).tolist() == [0, 2]
+
+
+def test_nms_returns_indices_even_when_nothing_is_kept():
+    keep = detection.nms(np.zeros((0, 4)), [])
+    assert keep.dtype == np.int64 and np.zeros((0, 4))[keep].shape == (0, 4), "the result indexes the boxes"
