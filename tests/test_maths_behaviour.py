@@ -330,7 +330,7 @@ def test_keras_layer_specs_refuse_layers_the_formulas_do_not_cover(keras, layer,
     L = keras.layers
     odd = {"rect-kernel": L.Conv2D(4, (3, 5), name="odd"), "rect-stride": L.Conv2D(4, 3, strides=(1, 2), name="odd"),
            "dilation": L.Conv2D(4, 3, dilation_rate=2, name="odd"), "groups": L.Conv2D(4, 3, groups=2, name="odd"),
-           "rect-pool": L.MaxPooling2D((2, 3), name="odd"), "pool-stride": L.MaxPooling2D(2, strides=(1, 2), name="odd"),
+           "rect-pool": L.MaxPooling2D((2, 3), strides=2, name="odd"), "pool-stride": L.MaxPooling2D(2, strides=(1, 2), name="odd"),
            "pool-same": L.MaxPooling2D(2, padding="same", name="odd"), "dense-no-bias": L.Dense(3, use_bias=False, name="odd"),
            "conv-no-bias": L.Conv2D(4, 3, use_bias=False, name="odd"), "dropout": L.Dropout(0.5, name="odd")}[layer]
     model = keras.Sequential([keras.Input(shape=(8, 8, 4)), odd])
