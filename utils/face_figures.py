@@ -1,0 +1,145 @@
+"""Figures of lesson 09: boxes on a photo, an image pyramid, photos of individuals, a similarity matrix, the
+verification threshold on its score histograms and ROC curve (also the view of the lesson's widget), and error
+rates per group. Colours are colour-blind safe (Okabe-Ito, viridis)."""
+
+import inspect
+
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import Markdown
+
+from utils import verification
+
+BLUE, ORANGE, GREEN, PINK, VERMILION = "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00"
+
+
+def show_source(func):
+    """A function's source as a Markdown code block, to show in a lesson the code a helper runs."""
+    if not callable(func):
+        raise TypeError(f"show_source expects a function, got {type(func).__name__}")
+    return Markdown(f"```python\n{inspect.getsource(func).rstrip()}\n```")
+
+
+def show_boxes(image, box_sets, title=None, size=5.0, ax=None):
+    """A photo with sets of boxes: ``box_sets`` maps a legend label to (boxes (N, 4), colour, scores or None)."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(size, size))
+    else:
+        fig = ax.figure
+    ax.imshow(image, cmap="gray" if np.ndim(image) == 2 else None)
+    ax.axis("off")
+    for label, (boxes, colour, scores) in box_sets.items():
+        boxes = np.asarray(boxes, float).reshape(-1, 4)
+        for k, (x1, y1, x2, y2) in enumerate(boxes):
+            ax.add_patch(plt.Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, color=colour, lw=2,
+                                       label=label if k == 0 else None))
+            if scores is not None:
+                ax.text(x1 + 2, y1 - 3, f"{scores[k]:.2f}", color="white", fontsize=7,
+                        bbox={"facecolor": colour, "pad": 1, "lw": 0})
+    if box_sets:
+        ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+def show_pyramid(levels, window=25, max_levels=6):
+    """The first levels of an image pyramid side by side at their true sizes, a window drawn on each."""
+    levels = levels[:max_levels]
+    widths = [lvl.shape[1] for _, lvl in levels]
+    fig, axes = plt.subplots(1, len(levels), figsize=(10, 2.6), gridspec_kw={"width_ratios": widths})
+    for ax, (scale, lvl) in zip(np.atleast_1d(axes), levels):
+        ax.imshow(lvl, cmap="gray", vmin=0, vmax=255)
+        ax.add_patch(plt.Rectangle((2, 2), window, window, fill=False, color=ORANGE, lw=1.5))
+        ax.set_title(f"×{scale:.2f}: {lvl.shape[1]}×{lvl.shape[0]}", fontsize=9)
+        ax.axis("off")
+    fig.suptitle(f"The same {window}×{window} window (orange) covers a bigger part of each smaller copy", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def show_individuals(photos, n_dogs=4, per_dog=6, cell=1.1, title=None):
+    """Rows of photos, one row per individual: what changes (pose, light, background) and what stays."""
+    dogs = list(dict.fromkeys(photos.ids.tolist()))[:n_dogs]
+    fig, axes = plt.subplots(len(dogs), per_dog, figsize=(per_dog * cell, len(dogs) * cell + 0.4), squeeze=False)
+    for row, ident in zip(axes, dogs):
+        mine = np.flatnonzero(photos.ids == ident)[:per_dog]
+        for ax, i in zip(row, mine):
+            ax.imshow(photos.x[i])
+            ax.set_xticks([])
+            ax.set_yticks([])
+        for ax in row[len(mine):]:
+            ax.axis("off")
+        row[0].set_ylabel(f"dog {ident}", fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def show_similarity(embeddings, ids, title="Cosine similarity of every pair of photos"):
+    """The similarity matrix of embeddings sorted by individual: bright blocks on the diagonal = recognised."""
+    order = np.argsort(ids, kind="stable")
+    sim = verification.cosine_similarity(np.asarray(embeddings)[order], np.asarray(embeddings)[order])
+    fig, ax = plt.subplots(figsize=(4.6, 4))
+    im = ax.imshow(sim, cmap="viridis", vmin=-1, vmax=1)
+    ax.set_xlabel("photo (sorted by individual)")
+    ax.set_ylabel("photo")
+    ax.set_title(title, fontsize=10)
+    fig.colorbar(im, ax=ax, shrink=0.8, label="cosine similarity")
+    fig.tight_layout()
+    return fig
+
+
+def threshold_view(scores, same, threshold):
+    """Left: genuine and impostor scores with the threshold; right: the ROC curve and the point it picks."""
+    far, frr = verification.error_rates(scores, same, threshold)
+    roc_far, roc_tar, _ = verification.roc_curve(scores, same)
+    eer, eer_threshold = verification.equal_error_rate(scores, same)
+    scores, same = np.asarray(scores), np.asarray(same)
+    bins = np.linspace(-1, 1, 81)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
+    for mask, colour, label in ((same, GREEN, "same dog (genuine)"), (~same, PINK, "different dogs (impostor)")):
+        counts, _ = np.histogram(scores[mask], bins)
+        left.stairs(counts / counts.sum(), bins, color=colour, lw=1.5, label=label, fill=True, alpha=0.35)
+    left.axvline(threshold, color="black", lw=1.5)
+    left.set_xlabel("cosine similarity of a pair")
+    left.set_ylabel("share of pairs")
+    left.set_title(f"threshold {threshold:.2f}: accept pairs to the right", fontsize=10)
+    left.legend(fontsize=8, loc="upper left")
+    right.plot(roc_far, roc_tar, color=BLUE, lw=1.5)
+    right.plot([0, 1], [1, 0], ":", color="gray", lw=1)
+    right.plot(far, 1 - frr, "o", color=VERMILION, ms=8, label=f"FAR {far:.1%}, FRR {frr:.1%}")
+    right.plot(eer, 1 - eer, "s", color="black", ms=5, label=f"EER {eer:.1%} (threshold {eer_threshold:.2f})")
+    right.set_xscale("symlog", linthresh=0.01)
+    right.set_xlim(0, 1)
+    right.set_ylim(0, 1.02)
+    right.set_xlabel("false accept rate (impostors let in)")
+    right.set_ylabel("true accept rate")
+    right.set_title("ROC curve", fontsize=10)
+    right.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def show_group_rates(tables, title="Error rates per group at one threshold"):
+    """Bars of false accept and false reject rates: ``tables`` maps a heading to a ``group_rates`` table."""
+    fig, axes = plt.subplots(1, len(tables), figsize=(4.5 * len(tables), 3.2), squeeze=False)
+    for ax, (heading, table) in zip(axes[0], tables.items()):
+        groups = list(table)
+        x = np.arange(len(groups))
+        far = [table[g]["far"] * 100 for g in groups]
+        frr = [table[g]["frr"] * 100 for g in groups]
+        ax.bar(x - 0.2, far, 0.4, color=PINK, label="false accepts")
+        ax.bar(x + 0.2, frr, 0.4, color=ORANGE, label="false rejects")
+        for xi, (a, r) in enumerate(zip(far, frr)):
+            ax.text(xi - 0.2, a, f"{a:.0f}", ha="center", va="bottom", fontsize=8)
+            ax.text(xi + 0.2, r, f"{r:.0f}", ha="center", va="bottom", fontsize=8)
+        ax.set_xticks(x, groups, fontsize=9)
+        ax.set_ylabel("% of pairs")
+        ax.set_title(heading, fontsize=10)
+        ax.set_ylim(0, max(far + frr + [1]) * 1.2)
+        ax.legend(fontsize=8)
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    return fig
