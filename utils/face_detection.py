@@ -15,10 +15,11 @@ from utils import validate
 
 WINDOW = 25  # side of the lfw_subset crops, and of the windows the CNN looks at
 CASCADE = "haarcascade_frontalface_default.xml"
-# the astronaut's face, checked by eye: cheek to cheek, hairline to chin (corners x1, y1, x2, y2)
-ASTRONAUT_FACE = (178, 72, 274, 178)
-# photos of skimage.data without people: random crops of them are extra "no face" examples
-NON_FACE_PHOTOS = ("camera", "coffee", "chelsea", "rocket", "brick", "grass", "gravel", "coins", "page", "clock")
+# the astronaut's face, checked by eye on a 5x enlargement: cheek to cheek, where the fringe ends to the chin
+ASTRONAUT_FACE = (182, 76, 270, 178)
+# photos of skimage.data without people (not "camera": the cameraman has a face): "no face" examples
+NON_FACE_PHOTOS = ("coffee", "chelsea", "rocket", "brick", "grass", "gravel", "coins", "page", "clock", "moon",
+                   "text", "immunohistochemistry", "cell")
 
 
 def gray(image, func="gray"):
@@ -57,16 +58,30 @@ def haar_faces(image, scale_factor=1.1, min_neighbors=5, min_size=24):
     return detection.xywh_to_corners(found) if len(found) else np.zeros((0, 4))
 
 
-def face_patches(negatives=400, seed=0):
+def _jittered(face, rng):
+    """A face crop moved by up to 1.5 pixels, scaled by up to 8 %, turned by up to 10 degrees, with another
+    gamma (lighter or darker mid-tones) and a little blur."""
+    m = cv2.getRotationMatrix2D((WINDOW / 2 - 0.5, WINDOW / 2 - 0.5), rng.uniform(-10, 10), rng.uniform(0.92, 1.08))
+    m[:, 2] += rng.uniform(-1.5, 1.5, 2)
+    out = cv2.warpAffine(face, m, (WINDOW, WINDOW), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    out = np.clip(out, 0, 1) ** np.exp(rng.uniform(-0.4, 0.4))
+    sigma = rng.uniform(0, 0.9)
+    return cv2.GaussianBlur(out, (0, 0), sigma) if sigma > 0.3 else out
+
+
+def face_patches(negatives=2000, copies=9, seed=0):
     """Training crops for a face/non-face classifier: x float32 (N, 25, 25, 1) in 0-1 and y (N,) with 1 = face.
 
-    The 100 faces of ``skimage.data.lfw_subset`` and their mirror images, its 100 non-faces, and ``negatives``
-    random crops (various sizes) of photos without people.
+    The 100 faces of ``skimage.data.lfw_subset``, their mirror images and ``copies`` slightly moved, scaled and
+    turned copies of each; its 100 non-faces, and ``negatives`` random crops (various sizes) of photos without
+    people.
     """
     negatives = validate.integer("negatives", negatives, 0)
+    copies = validate.integer("copies", copies, 0)
     rng = np.random.default_rng(validate.integer("seed", seed, 0))
     lfw = skdata.lfw_subset().astype(np.float32)
-    faces, others = lfw[:100], lfw[100:]
+    faces = np.concatenate([lfw[:100], lfw[:100, :, ::-1]])
+    faces = np.concatenate([faces] + [np.stack([_jittered(f, rng) for f in faces]) for _ in range(copies)])
     crops = []
     photos = [gray(getattr(skdata, name)(), "face_patches") for name in NON_FACE_PHOTOS]
     for k in range(negatives):
@@ -75,8 +90,8 @@ def face_patches(negatives=400, seed=0):
         y, x = rng.integers(0, photo.shape[0] - side), rng.integers(0, photo.shape[1] - side)
         crop = cv2.resize(photo[y:y + side, x:x + side], (WINDOW, WINDOW), interpolation=cv2.INTER_AREA)
         crops.append(crop.astype(np.float32) / 255)
-    x = np.concatenate([faces, faces[:, :, ::-1], others, np.reshape(crops, (-1, WINDOW, WINDOW))])
-    y = np.r_[np.ones(200, np.int64), np.zeros(100 + negatives, np.int64)]
+    x = np.concatenate([faces, lfw[100:], np.reshape(crops, (-1, WINDOW, WINDOW))])
+    y = np.r_[np.ones(len(faces), np.int64), np.zeros(100 + negatives, np.int64)]
     return x[..., None], y
 
 
@@ -111,35 +126,57 @@ def sliding_windows(image, size=WINDOW, stride=2):
     return views.reshape(-1, size, size), boxes.astype(np.float64)
 
 
+def pyramid_levels(image, step=0.8, smallest_face=40):
+    """The grayscale photo shrunk so that a face of ``smallest_face`` pixels fills one window, then an image
+    pyramid of it: a list of (scale against the photo, level)."""
+    g = gray(image, "pyramid_levels")
+    top = WINDOW / validate.integer("smallest_face", smallest_face, WINDOW)
+    first = cv2.resize(g, None, fx=top, fy=top, interpolation=cv2.INTER_AREA) if top < 1 else g
+    return [(scale * top, level) for scale, level in image_pyramid(first, step)]
+
+
 def pyramid_windows(image, step=0.8, stride=2, smallest_face=40):
     """Windows of every pyramid level whose faces are at least ``smallest_face`` pixels: (windows float32
     (N, 25, 25, 1) in 0-1, boxes (N, 4) in the photo's pixels)."""
-    g = gray(image, "pyramid_windows")
-    top = WINDOW / validate.integer("smallest_face", smallest_face, WINDOW)
     windows, boxes = [], []
-    for scale, level in image_pyramid(cv2.resize(g, None, fx=top, fy=top, interpolation=cv2.INTER_AREA), step):
+    for scale, level in pyramid_levels(image, step, smallest_face):
         w, b = sliding_windows(level, WINDOW, stride)
         windows.append(w.astype(np.float32) / 255)
-        boxes.append(b / (scale * top))
+        boxes.append(b / scale)
     return np.concatenate(windows)[..., None], np.concatenate(boxes)
 
 
-def detect(scores, boxes, min_score=0.5, iou_threshold=0.3):
-    """Windows scored at least ``min_score``, merged by non-maximum suppression: (boxes (M, 4), scores (M,))."""
+def detect(scores, boxes, min_score=0.0, iou_threshold=0.3, min_neighbours=1):
+    """Windows scored at least ``min_score``, merged by non-maximum suppression: (boxes (M, 4), scores (M,)).
+
+    Each box NMS keeps is replaced by the mean of the windows it suppressed and itself (its *neighbours*), and
+    dropped if it has fewer than ``min_neighbours`` of them: a real face fires many overlapping windows, a false
+    alarm often few (OpenCV's ``detectMultiScale`` groups its windows the same way). With the lesson's
+    classifier a score is a logit: 0 means P(face) = 0.5.
+    """
     scores = np.asarray(scores, np.float64).reshape(-1)
-    validate.number("min_score", min_score, 0.0, 1.0)
+    boxes = detection.check_boxes(boxes)
+    if len(scores) != len(boxes):
+        raise ValueError(f"detect needs one score per box: {len(scores)} scores, {len(boxes)} boxes")
+    validate.number("min_score", min_score)
+    min_neighbours = validate.positive_int("min_neighbours", min_neighbours)
     keep = scores >= min_score
-    boxes, scores = np.asarray(boxes, np.float64)[keep], scores[keep]
+    boxes, scores = boxes[keep], scores[keep]
     best = detection.nms(boxes, scores, iou_threshold)
-    return boxes[best], scores[best]
+    overlaps = detection.iou_matrix(boxes[best], boxes) > iou_threshold
+    overlaps[np.arange(len(best)), best] = True
+    count = overlaps.sum(axis=1)
+    merged = overlaps @ boxes / np.maximum(count, 1)[:, None]
+    strong = count >= min_neighbours
+    return merged[strong], scores[best][strong]
 
 
-def hard_negatives(score, photos=NON_FACE_PHOTOS, per_photo=40, min_score=0.5, stride=4):
-    """Windows of photos without faces that ``score`` (a function: windows → P(face)) wrongly calls faces:
+def hard_negatives(score, photos=NON_FACE_PHOTOS, per_photo=40, min_score=0.0, stride=4):
+    """Windows of photos without faces that ``score`` (a function: windows → face scores) wrongly calls faces:
     up to ``per_photo`` of the most confident per photo, as float32 (N, 25, 25, 1). Training on them again
     ("hard-negative mining") teaches the classifier what a face is *not*."""
     if not callable(score):
-        raise TypeError("score must be a function that maps windows (N, 25, 25, 1) to P(face) (N,)")
+        raise TypeError("score must be a function that maps windows (N, 25, 25, 1) to face scores (N,)")
     per_photo = validate.positive_int("per_photo", per_photo)
     found = []
     for name in photos:
@@ -148,3 +185,31 @@ def hard_negatives(score, photos=NON_FACE_PHOTOS, per_photo=40, min_score=0.5, s
         best = np.argsort(-p, kind="stable")[:per_photo]
         found.append(windows[best[p[best] >= min_score]])
     return np.concatenate(found)
+
+
+def photo_variants(image, box=ASTRONAUT_FACE):
+    """The photo as it is, turned by 30°, in dim light and at a quarter of its size, each with its face box moved
+    along: {name: (photo, box (1, 4))}. Where does each detector stop finding the face?"""
+    img = validate.image(image, "photo_variants")
+    h, w = img.shape[:2]
+    box = np.asarray(box, np.float64).reshape(1, 4)
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), 30, 1.0)
+    corners = np.array([[box[0, 0], box[0, 1]], [box[0, 2], box[0, 1]], [box[0, 0], box[0, 3]], [box[0, 2], box[0, 3]]])
+    moved = corners @ turn[:, :2].T + turn[:, 2]
+    side = np.sqrt(np.prod(box[0, 2:] - box[0, :2]))  # a turned face is still about this big
+    centre = moved.mean(axis=0)
+    turned_box = np.r_[centre - side / 2, centre + side / 2][None]
+    return {
+        "as it is": (img, box),
+        "turned 30°": (cv2.warpAffine(img, turn, (w, h), borderMode=cv2.BORDER_REFLECT), turned_box),
+        "dim light": ((img * 0.3).astype(img.dtype), box),
+        "quarter size": (cv2.resize(img, (w // 4, h // 4), interpolation=cv2.INTER_AREA), box / 4),
+    }
+
+
+def judge(found, box, min_iou=0.5):
+    """(whether one of the ``found`` boxes overlaps ``box`` by IoU >= ``min_iou``, number of other boxes)."""
+    found = detection.check_boxes(found, name="found")
+    ious = detection.iou_matrix(found, box)[:, 0] if len(found) else np.zeros(0)
+    hit = bool((ious >= min_iou).any())
+    return hit, int(len(found) - hit)

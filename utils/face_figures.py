@@ -43,17 +43,20 @@ def show_boxes(image, box_sets, title=None, size=5.0, ax=None):
     return fig
 
 
-def show_pyramid(levels, window=25, max_levels=6):
-    """The first levels of an image pyramid side by side at their true sizes, a window drawn on each."""
+def show_pyramid(levels, centre, window=25, max_levels=6):
+    """The first levels of an image pyramid side by side at their true sizes, with a window drawn around
+    ``centre`` (x, y in the photo's pixels): it covers more of the photo in each smaller level."""
     levels = levels[:max_levels]
     widths = [lvl.shape[1] for _, lvl in levels]
-    fig, axes = plt.subplots(1, len(levels), figsize=(10, 2.6), gridspec_kw={"width_ratios": widths})
+    fig, axes = plt.subplots(1, len(levels), figsize=(10, 2.8), gridspec_kw={"width_ratios": widths})
     for ax, (scale, lvl) in zip(np.atleast_1d(axes), levels):
         ax.imshow(lvl, cmap="gray", vmin=0, vmax=255)
-        ax.add_patch(plt.Rectangle((2, 2), window, window, fill=False, color=ORANGE, lw=1.5))
+        x, y = centre[0] * scale - window / 2, centre[1] * scale - window / 2
+        ax.add_patch(plt.Rectangle((x, y), window, window, fill=False, color=ORANGE, lw=1.5))
         ax.set_title(f"×{scale:.2f}: {lvl.shape[1]}×{lvl.shape[0]}", fontsize=9)
         ax.axis("off")
-    fig.suptitle(f"The same {window}×{window} window (orange) covers a bigger part of each smaller copy", fontsize=10)
+    fig.suptitle(f"A {window}×{window} window (orange) covers more of the photo in each smaller copy",
+                 fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -78,11 +81,16 @@ def show_individuals(photos, n_dogs=4, per_dog=6, cell=1.1, title=None):
 
 
 def show_similarity(embeddings, ids, title="Cosine similarity of every pair of photos"):
-    """The similarity matrix of embeddings sorted by individual: bright blocks on the diagonal = recognised."""
+    """The similarity matrix of embeddings sorted by individual (thin lines between individuals): bright
+    blocks on the diagonal mean that photos of one individual point the same way."""
+    ids = np.asarray(ids)
     order = np.argsort(ids, kind="stable")
     sim = verification.cosine_similarity(np.asarray(embeddings)[order], np.asarray(embeddings)[order])
-    fig, ax = plt.subplots(figsize=(4.6, 4))
+    fig, ax = plt.subplots(figsize=(5, 4.2))
     im = ax.imshow(sim, cmap="viridis", vmin=-1, vmax=1)
+    for edge in np.flatnonzero(np.diff(ids[order])) + 0.5:
+        ax.axhline(edge, color="white", lw=0.4)
+        ax.axvline(edge, color="white", lw=0.4)
     ax.set_xlabel("photo (sorted by individual)")
     ax.set_ylabel("photo")
     ax.set_title(title, fontsize=10)
@@ -107,12 +115,13 @@ def threshold_view(scores, same, threshold):
     left.set_ylabel("share of pairs")
     left.set_title(f"threshold {threshold:.2f}: accept pairs to the right", fontsize=10)
     left.legend(fontsize=8, loc="upper left")
-    right.plot(roc_far, roc_tar, color=BLUE, lw=1.5)
-    right.plot([0, 1], [1, 0], ":", color="gray", lw=1)
-    right.plot(far, 1 - frr, "o", color=VERMILION, ms=8, label=f"FAR {far:.1%}, FRR {frr:.1%}")
+    smallest = 1 / max(1, int((~np.asarray(same)).sum()))  # one impostor let in
+    every = max(1, len(roc_far) // 500)  # a few hundred points draw the same curve, faster
+    right.plot(np.maximum(roc_far[::every], smallest), roc_tar[::every], color=BLUE, lw=1.5)
+    right.plot(max(far, smallest), 1 - frr, "o", color=VERMILION, ms=8, label=f"FAR {far:.1%}, FRR {frr:.1%}")
     right.plot(eer, 1 - eer, "s", color="black", ms=5, label=f"EER {eer:.1%} (threshold {eer_threshold:.2f})")
-    right.set_xscale("symlog", linthresh=0.01)
-    right.set_xlim(0, 1)
+    right.set_xscale("log")
+    right.set_xlim(smallest, 1)
     right.set_ylim(0, 1.02)
     right.set_xlabel("false accept rate (impostors let in)")
     right.set_ylabel("true accept rate")
