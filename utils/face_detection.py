@@ -92,7 +92,7 @@ def face_patches(negatives=2000, copies=9, seed=0):
         crops.append(crop.astype(np.float32) / 255)
     x = np.concatenate([faces, lfw[100:], np.reshape(crops, (-1, WINDOW, WINDOW))])
     y = np.r_[np.ones(len(faces), np.int64), np.zeros(100 + negatives, np.int64)]
-    return x[..., None], y
+    return x[..., None].astype(np.float32), y
 
 
 def image_pyramid(image, step=0.8, smallest=WINDOW):
