@@ -60,14 +60,14 @@ def detection_run(keras, s=SETTINGS):
     x, y = fd.face_patches()
     model = build_face_classifier()
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.BinaryCrossentropy(from_logits=True))
-    model.fit(x, y, epochs=s["DETECTOR_EPOCHS"], batch_size=32, verbose=0)
+    model.fit(x, y, epochs=s["DETECTOR_EPOCHS"], batch_size=64, verbose=0)
     astronaut = skdata.astronaut()
     before = len(cnn_faces(astronaut)[0])
     mined = 0
     for _ in range(s["MINING_ROUNDS"]):
         hard = fd.hard_negatives(lambda w: model.predict(w, batch_size=1024, verbose=0))
         x, y = np.concatenate([x, hard]), np.r_[y, np.zeros(len(hard), y.dtype)]
-        model.fit(x, y, epochs=s["MINED_EPOCHS"], batch_size=32, verbose=0)
+        model.fit(x, y, epochs=s["MINED_EPOCHS"], batch_size=64, verbose=0)
         mined += len(hard)
     found, scores = cnn_faces(astronaut)
     ious = detection.iou_matrix(found, [fd.ASTRONAUT_FACE])[:, 0] if len(found) else np.zeros(0)
@@ -153,7 +153,7 @@ def run(seed, parts=("detection", "landmarks", "embedding", "tracking")):
     keras = setup(seed, keras=True)  # seeds and op determinism, as in the lesson
     row = {"seed": seed, "threads": len(os.sched_getaffinity(0)),
            "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "")}
-    clock = time.perf_counter()
+    clock, cpu = time.perf_counter(), time.process_time()
     if "detection" in parts:
         row.update(detection_run(keras))
         row["seconds_detection"] = round(time.perf_counter() - clock, 1)
@@ -171,7 +171,11 @@ def run(seed, parts=("detection", "landmarks", "embedding", "tracking")):
             row.update(out)
             row["seconds_embedding"] = round(time.perf_counter() - clock, 1)
             if "tracking" in parts:
+                clock = time.perf_counter()
                 row.update(tracking_run(net, embedder, reference))
+                row["seconds_tracking"] = round(time.perf_counter() - clock, 1)
+    row["cpu_seconds"] = round(time.process_time() - cpu, 1)
+    row["seconds"] = round(sum(v for k, v in row.items() if k.startswith("seconds_")), 1)
     return row
 
 

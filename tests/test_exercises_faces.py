@@ -66,3 +66,16 @@ def test_questionnaire_answers_restated_independently():
     }
     for i, q in enumerate(ex.QUESTIONS):
         assert {q.options.index(c) for c in q.correct} == right[i], q.text
+
+
+def test_the_lessons_static_questions_match_the_answer_keys():
+    import json
+    import re
+
+    from utils.paths import COURSE_ROOT
+    from utils.quiz import questionnaire_markdown
+
+    nb = json.loads((COURSE_ROOT / "notebooks" / "09_faces.ipynb").read_text(encoding="utf-8"))
+    cells = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    static = [c for c in cells if re.match(r"\d+\. ", c)]
+    assert "\n".join(static) == questionnaire_markdown(ex.QUESTIONS)

@@ -171,7 +171,7 @@ def detect(scores, boxes, min_score=0.0, iou_threshold=0.3, min_neighbours=1):
     return merged[strong], scores[best][strong]
 
 
-def hard_negatives(score, photos=NON_FACE_PHOTOS, per_photo=40, min_score=0.0, stride=4):
+def hard_negatives(score, photos=NON_FACE_PHOTOS, per_photo=40, min_score=0.0, stride=6):
     """Windows of photos without faces that ``score`` (a function: windows → face scores) wrongly calls faces:
     up to ``per_photo`` of the most confident per photo, as float32 (N, 25, 25, 1). Training on them again
     ("hard-negative mining") teaches the classifier what a face is *not*."""

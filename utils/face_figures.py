@@ -86,7 +86,7 @@ def show_similarity(embeddings, ids, title="Cosine similarity of every pair of p
     ids = np.asarray(ids)
     order = np.argsort(ids, kind="stable")
     sim = verification.cosine_similarity(np.asarray(embeddings)[order], np.asarray(embeddings)[order])
-    fig, ax = plt.subplots(figsize=(5, 4.2))
+    fig, ax = plt.subplots(figsize=(4.6, 3.8))
     im = ax.imshow(sim, cmap="viridis", vmin=-1, vmax=1)
     for edge in np.flatnonzero(np.diff(ids[order])) + 0.5:
         ax.axhline(edge, color="white", lw=0.4)
@@ -106,7 +106,7 @@ def threshold_view(scores, same, threshold):
     eer, eer_threshold = verification.equal_error_rate(scores, same)
     scores, same = np.asarray(scores), np.asarray(same)
     bins = np.linspace(-1, 1, 81)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.1))
     for mask, colour, label in ((same, GREEN, "same dog (genuine)"), (~same, PINK, "different dogs (impostor)")):
         counts, _ = np.histogram(scores[mask], bins)
         left.stairs(counts / counts.sum(), bins, color=colour, lw=1.5, label=label, fill=True, alpha=0.35)

@@ -122,13 +122,15 @@ def id_switches(tracks, ids):
     return switches
 
 
-def show_tracks(clip, tracks, title=None, columns=2):
+def show_tracks(clip, tracks, title=None, columns=4):
     """The clip's frames with each box coloured and numbered by its track."""
     tracks = np.asarray(tracks)
     n_frames = len(clip.frames)
     rows = -(-n_frames // columns)
     h, w = clip.frames.shape[1:3]
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * w / 65, rows * h / 65 + 0.6), squeeze=False)
+    width = 2.5 * columns
+    height = round(rows * (width / columns * h / w + 0.3) + 0.4, 1)
+    fig, axes = plt.subplots(rows, columns, figsize=(width, height), squeeze=False)
     for t, ax in enumerate(axes.flat):
         ax.axis("off")
         if t >= n_frames:
