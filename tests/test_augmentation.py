@@ -26,6 +26,15 @@ def test_each_augmentation_changes_images_in_training_only(kind):
     np.testing.assert_allclose(same, IMAGE, atol=1e-3)
 
 
+def test_lesson_block_changes_photos_in_training_only():
+    block = augmentation.build_block()
+    assert [type(layer).__name__ for layer in block.layers] == [
+        "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast"]
+    out = augmentation.augmented_versions(IMAGE, block, n=4)
+    assert any(not np.array_equal(o, IMAGE) for o in out)
+    np.testing.assert_allclose(np.asarray(block(IMAGE[None].astype("float32"), training=False))[0], IMAGE, atol=1e-3)
+
+
 def test_zero_strength_rotation_is_identity():
     out = augmentation.augmented_versions(IMAGE, augmentation.make_augmentation("rotation", 0.0), n=3)
     assert np.abs(out.astype(int) - IMAGE).max() <= 1

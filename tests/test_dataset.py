@@ -213,11 +213,11 @@ def test_module_runs_as_a_script(tmp_path):
 def test_lookalike_flags_name_the_pose_each_file_was_drawn_in(small_set, monkeypatch):
     paths = sorted(small_set.glob("*/*/*.png"))
     drawn = []
-    for name in ("_chihuahua_curled", "_chihuahua_face", "_muffin_side", "_muffin_top"):
+    for name in ("chihuahua_curled", "chihuahua_face", "muffin_side", "muffin_top"):
         real = getattr(muffins, name)
 
         def spy(*args, _real=real, _name=name, **kwargs):
-            drawn.append(_name == "_chihuahua_curled" or (_name == "_muffin_side" and kwargs.get("face_like", False)))
+            drawn.append(_name == "chihuahua_curled" or (_name == "muffin_side" and kwargs.get("face_like", False)))
             return _real(*args, **kwargs)
         monkeypatch.setattr(muffins, name, spy)
     for p in paths:  # redraw each file and record whether a look-alike pose was drawn

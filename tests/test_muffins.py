@@ -83,3 +83,27 @@ def test_draw_and_arrays_reject_bad_input():
 def test_about_one_in_five_of_a_large_split_is_a_look_alike():
     flags = [muffins.is_lookalike(label, i, "test", 0) for label in (0, 1) for i in range(250)]
     assert 0.15 <= np.mean(flags) <= 0.25
+
+
+
+def test_lookalikes_flag_exactly_the_images_drawn_in_the_look_alike_pose():
+    """Each flag is checked against the picture: redrawn with the pose forced, only the true pose reproduces it."""
+    x, y = muffins.make_arrays(24, 32, seed=3, split="test")
+    flags = muffins.lookalikes(24, seed=3, split="test")
+    assert flags.dtype == bool and flags.shape == (24,) and 0 < flags.sum() < 24
+    pairs = muffins._shuffled_pairs(24, 3, "test")
+    for img, label, flag, (pair_label, index) in zip(x, y, flags, pairs):
+        assert pair_label == label and np.array_equal(img, muffins.draw_one(label, index, "test", 32, 3))
+        for pose in (True, False):
+            rng = muffins.image_rng(label, index, "test", 3)
+            rng.uniform()  # the draw that picks the pose when it is not forced
+            again = (muffins.draw_chihuahua(rng, 32, curled=pose) if label == 0
+                     else muffins.draw_muffin(rng, 32, face_like=pose))
+            assert np.array_equal(again, img) == (pose == flag), f"image of class {label}, index {index}"
+
+
+def test_lookalikes_checks_its_arguments():
+    with pytest.raises(ValueError):
+        muffins.lookalikes(0)
+    with pytest.raises(ValueError):
+        muffins.lookalikes(4, split="validation")

@@ -6,6 +6,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from utils import muffins  # noqa: E402
+from utils import plots  # noqa: E402
 from utils.plots import show_gallery, show_images  # noqa: E402
 
 
@@ -68,3 +69,14 @@ def test_gallery_rejects_bad_input():
         show_gallery(x[..., 0], y)
     with pytest.raises(ValueError, match="need images"):
         show_gallery(labels=y)
+
+
+def test_image_grid_lays_out_rows_and_switches_axes_off():
+    fig, axes = plots.image_grid(5, ncols=3, size=2.0, extra_height=0.5, title_height=0.25)
+    assert len(axes) == 6 and tuple(fig.get_size_inches()) == (6.0, 5.0)  # 2 rows of 2.25 in + 0.5 in
+    assert not any(ax.axison for ax in axes)
+    with pytest.raises(ValueError, match="n must be a positive int"):
+        plots.image_grid(0)
+    with pytest.raises(TypeError, match="ncols must be an int"):
+        plots.image_grid(3, ncols=2.5)
+    plt.close("all")

@@ -1,4 +1,5 @@
-"""Tests for utils.pretraining: the base, its pretraining on pets and bakes, the MobileNetV2 option."""
+"""Tests for utils.pretraining: the base, its pretraining, the classifier, head and transfer models, training,
+the MobileNetV2 option."""
 
 import numpy as np
 import pytest
@@ -56,6 +57,38 @@ def test_train_base_fits_any_number_of_classes_and_checks_epochs():
     with pytest.raises(ValueError, match="epochs must be a positive int"):
         pretraining.train_base(x, y, 3, epochs=0)
 
+
+
+def test_classifier_head_and_transfer_models_have_the_lessons_shape():
+    base = pretraining.build_base(32, [4, 8], 8)
+    plain = pretraining.build_classifier(base)
+    assert plain.output_shape == (None, 2) and [layer.name for layer in plain.layers][1:] == [
+        "pets_bakes_base", "head_dense", "head_output"]
+    regularised = pretraining.build_classifier(base, augment=keras.layers.RandomFlip(), dropout=0.5)
+    assert "head_dropout" in [layer.name for layer in regularised.layers]
+    features = np.random.default_rng(0).normal(3.0, 2.0, (20, 8))
+    head = pretraining.build_head(features)
+    normalized = np.asarray(head.get_layer("head_normalize")(features))
+    np.testing.assert_allclose(normalized.mean(axis=0), 0, atol=1e-5)  # adapted to the features it was given
+    transfer = pretraining.build_transfer(base, head, keras.layers.RandomFlip())
+    assert transfer.output_shape == (None, 2) and transfer.name == "transfer"
+    with pytest.raises(ValueError, match="features has shape"):
+        pretraining.build_head(features[0])
+
+
+def test_train_is_seeded_and_checks_epochs():
+    x = np.random.default_rng(1).uniform(0, 255, (8, 32, 32, 3)).astype("float32")
+    y = np.arange(8) % 2
+    runs = []
+    for _ in range(2):
+        keras.utils.set_random_seed(0)
+        model = pretraining.build_classifier(pretraining.build_base(32, [4], 4))
+        history = pretraining.train(model, x, y, 1, validation_data=(x[:4], y[:4]))
+        runs.append(model.get_weights())
+    assert set(history.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert all(np.array_equal(a, b) for a, b in zip(*runs))
+    with pytest.raises(ValueError, match="epochs must be a positive int"):
+        pretraining.train(model, x, y, 0)
 
 
 def test_mobilenet_option_builds_offline_without_weights():

@@ -70,6 +70,10 @@ def test_questionnaire_markdown_lists_questions_without_answers():
     assert "Seven is a number" not in text
 
 
+def test_questionnaire_markdown_numbers_from_start():
+    assert questionnaire_markdown(QUESTIONS, start=5).startswith("5. Which are colours?")
+
+
 def test_questions_are_checked_when_written():
     with pytest.raises(ValueError, match="must be one of the options"):
         Question("Q?", ("a", "b"), ("c",))

@@ -1,11 +1,26 @@
-"""Data augmentation for lesson 07: one Keras preprocessing layer per kind, and previews of what it does."""
+"""Data augmentation for lesson 07: its augmentation block, one Keras preprocessing layer per kind, and previews."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from utils import validate
+from utils.plots import image_grid
 
 AUGMENTATIONS = ("flip", "rotation", "zoom", "translation", "contrast", "brightness")
+
+
+def build_block():
+    """Lesson 07's augmentation block (its ``augment``): mirror, turn up to ±18°, zoom ±15 %, shift ±10 %, contrast
+    ×0.8–1.2; active only in training. tests/test_model_sources.py checks it against the lesson's cell."""
+    import keras
+    from keras import layers
+
+    return keras.Sequential([
+        layers.RandomFlip("horizontal"),
+        layers.RandomRotation(0.05, fill_mode="reflect"),
+        layers.RandomZoom(0.15, fill_mode="reflect"),
+        layers.RandomTranslation(0.1, 0.1, fill_mode="reflect"),
+        layers.RandomContrast(0.2, value_range=(0, 255)),
+    ], name="augment")
 
 
 def make_augmentation(kind, strength=0.2, seed=0):
@@ -43,11 +58,8 @@ def augmentation_grid(image, augment, n=11, ncols=6, size=1.7, title="One photo,
     versions = augmented_versions(image, augment, n)
     images = [np.asarray(image).astype(np.uint8)] + list(versions)
     titles = ["original"] + [f"version {i}" for i in range(1, n + 1)]
-    nrows = -(-len(images) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.5), squeeze=False)
-    for ax in axes.flat:
-        ax.axis("off")
-    for ax, img, t in zip(axes.flat, images, titles):
+    fig, axes = image_grid(len(images), ncols, size, extra_height=0.5)
+    for ax, img, t in zip(axes, images, titles):
         ax.imshow(img)
         ax.set_title(t, fontsize=9, fontweight="bold" if t == "original" else None)
     fig.suptitle(title)

@@ -67,7 +67,7 @@ def read_manifest(out_dir):
         return None
 
 
-def _is_current(out_dir, settings):
+def is_current(out_dir, settings):
     """True when ``out_dir`` holds a complete set made with exactly these settings."""
     manifest = read_manifest(out_dir)
     if not manifest or any(manifest.get(k) != v for k, v in settings.items()):
@@ -75,7 +75,8 @@ def _is_current(out_dir, settings):
     return all((Path(out_dir) / name).is_file() for name in manifest.get("files", {}))
 
 
-def _check_out_dir(out_dir):
+def check_out_dir(out_dir):
+    """``out_dir`` as a Path that is a folder, missing, empty or a generated set (never a folder of other files)."""
     out_dir = validate.path("out_dir", out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ValueError(f"out_dir {out_dir.name!r} is a file, not a folder: pass a folder path")
@@ -176,10 +177,10 @@ def generate(out_dir=None, n_train=2000, n_test=500, size=64, seed=0, progress=T
     _check_counts(n_train, n_test)
     size = validate.integer("size", size, MIN_SIZE, MAX_SIZE)
     seed = validate.integer("seed", seed, 0)
-    out_dir = _check_out_dir(default_dir(n_train, n_test, size, seed) if out_dir is None else out_dir)
+    out_dir = check_out_dir(default_dir(n_train, n_test, size, seed) if out_dir is None else out_dir)
     workers = default_workers(n_train + n_test) if workers is None else validate.integer("workers", workers, 1, 64)
     settings = _settings(n_train, n_test, size, seed)
-    if not force and _is_current(out_dir, settings):
+    if not force and is_current(out_dir, settings):
         return out_dir
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_dir.parent / f"{out_dir.name}.tmp-{os.getpid()}"
@@ -191,20 +192,20 @@ def generate(out_dir=None, n_train=2000, n_test=500, size=64, seed=0, progress=T
         digest = hashlib.sha256("".join(f"{k} {v}\n" for k, v in files.items()).encode()).hexdigest()
         manifest = {**settings, "classes": list(CLASS_NAMES), "digest": digest, "files": files}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        _swap_into_place(tmp, out_dir, settings, force)
+        swap_into_place(tmp, out_dir, settings, force)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out_dir
 
 
-def _swap_into_place(tmp, out_dir, settings, force):
+def swap_into_place(tmp, out_dir, settings, force):
     """Rename the finished temporary folder to ``out_dir``, moving an older set aside first."""
     try:
         os.rename(tmp, out_dir)
         return
     except OSError:
         pass  # out_dir exists (non-empty)
-    if not force and _is_current(out_dir, settings):
+    if not force and is_current(out_dir, settings):
         return  # another process finished the same set first: keep it
     old = out_dir.parent / f"{out_dir.name}.old.tmp-{os.getpid()}"
     os.rename(out_dir, old)

@@ -131,7 +131,7 @@ def background(rng, s):
 
 
 def compose(rng, layer, mask, size, shadow=True):
-    """Pose the object (scale, rotation, shift, mirror), put it on a background, add light, blur and noise."""
+    """Pose the object (scale, rotation, shift, mirror), put it on a background with its shadow, take the photo."""
     s = layer.shape[0]
     mirror = rng.uniform() < 0.5
     angle = rng.uniform(-25, 25)
@@ -150,14 +150,19 @@ def compose(rng, layer, mask, size, shadow=True):
         sh[dy:, dx:] = blurred[:-dy, :-dx]  # the shadow falls down and to the right
         img *= (1 - 0.35 * sh)[..., None]
     img += (layer - img) * alpha
-    # light: a tilted brightness plane and a global exposure / contrast change
-    img = cv2.resize(img.astype(np.float32), (size, size), interpolation=cv2.INTER_AREA)
+    return camera(rng, cv2.resize(img.astype(np.float32), (size, size), interpolation=cv2.INTER_AREA))
+
+
+def camera(rng, img, blur_side=64):
+    """Take the photo of a float32 RGB picture: tilted light, exposure and contrast, a blur of up to
+    side / ``blur_side`` pixels, and sensor noise. Returns uint8 (the picture may be changed in place)."""
+    size = img.shape[0]
     yy, xx = grid(size)
     a, contrast = rng.uniform(0, 2 * np.pi), rng.uniform(0.75, 1.15)
     light = contrast * (1 + rng.uniform(0, 0.35) * (np.cos(a) * xx + np.sin(a) * yy))
     img = img * light[..., None] + (128 * (1 - contrast) + rng.uniform(-25, 25))
     np.clip(img, 0, 255, out=img)
-    sigma = rng.uniform(0, 1.0) * size / 64
+    sigma = rng.uniform(0, 1.0) * size / blur_side
     if sigma > 0.3:
         img = cv2.GaussianBlur(img, (0, 0), sigma)
     img += rng.normal(0, rng.uniform(0, 8), img.shape).astype(np.float32)

@@ -1,10 +1,14 @@
-"""How good is a classifier: confusion matrix, precision and recall, training curves, worst mistakes, and several
-models compared (results tables and bar charts, overall and by group of photos)."""
+"""How good is a classifier: the confusion matrix drawn, training curves, worst mistakes, and several models compared
+(results tables and bar charts, overall and by group of photos).
+
+The counts and scores themselves come from scikit-learn, as lesson 06 shows: ``sklearn.metrics.confusion_matrix``
+and ``classification_report`` (precision, recall, F1)."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 from utils import validate
+from utils.plots import image_grid
 
 
 def _labels(y, name):
@@ -18,53 +22,9 @@ def _labels(y, name):
     return y
 
 
-def _pair(y_true, y_pred):
-    """Check two label arrays of the same length."""
-    y_true, y_pred = _labels(y_true, "y_true"), _labels(y_pred, "y_pred")
-    if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true has {y_true.size} labels but y_pred has {y_pred.size}: give one prediction per image")
-    return y_true, y_pred
-
-
-def confusion_matrix(y_true, y_pred, n_classes=2):
-    """Counts ``cm[i, j]`` of images of true class i predicted as class j."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    if max(y_true.max(), y_pred.max()) >= n_classes:
-        raise ValueError(f"labels go up to {max(y_true.max(), y_pred.max())} but n_classes is {n_classes}")
-    cm = np.zeros((n_classes, n_classes), dtype=int)
-    np.add.at(cm, (y_true, y_pred), 1)
-    return cm
-
-
-def precision_recall(cm):
-    """Per class: precision (of the images called this class, the share that are) and recall (of the
-    images of this class, the share found); 0 where nothing was called/present. Returns two arrays."""
-    cm = np.asarray(cm)
-    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or (cm < 0).any():
-        raise ValueError(f"expected a square confusion matrix of counts, got shape {cm.shape}")
-    hits = np.diag(cm).astype("float64")
-    called, present = cm.sum(axis=0), cm.sum(axis=1)
-    precision = np.divide(hits, called, out=np.zeros_like(hits), where=called > 0)
-    recall = np.divide(hits, present, out=np.zeros_like(hits), where=present > 0)
-    return precision, recall
-
-
-def report(cm, class_names):
-    """A small text table: class, precision, recall, number of images (rounded to 2 decimals)."""
-    cm = np.asarray(cm)
-    if len(class_names) != cm.shape[0]:
-        raise ValueError(f"got {len(class_names)} class names for a {cm.shape[0]}-class confusion matrix")
-    precision, recall = precision_recall(cm)
-    width = max(len("class"), *(len(n) for n in class_names))
-    lines = [f"{'class':<{width}}  precision  recall  images"]
-    for name, p, r, n in zip(class_names, precision, recall, cm.sum(axis=1)):
-        lines.append(f"{name:<{width}}  {p:9.2f}  {r:6.2f}  {int(n):6d}")
-    lines.append(f"{'accuracy':<{width}}  {np.trace(cm) / max(cm.sum(), 1):9.2f}  {'':6}  {int(cm.sum()):6d}")
-    return "\n".join(lines)
-
-
 def plot_confusion_matrix(cm, class_names, title="Confusion matrix (test images)"):
-    """Show the confusion matrix as a labelled grid with the count in each cell."""
+    """Show a confusion matrix (``sklearn.metrics.confusion_matrix``: row = truth, column = prediction) as a labelled
+    grid with the count in each cell."""
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape != (len(class_names), len(class_names)):
         raise ValueError(f"expected a {len(class_names)}×{len(class_names)} matrix for classes {list(class_names)}, "
@@ -129,17 +89,13 @@ def show_mistakes(images, y_true, probs, class_names, k=8, ncols=4, size=2.0):
         ax.axis("off")
         ax.text(0.5, 0.5, "No mistakes on these images.", ha="center", va="center")
         return fig
-    ncols = min(ncols, idx.size)
-    nrows = -(-idx.size // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.45) * nrows + 0.4), squeeze=False)
-    for ax in axes.flat:
-        ax.axis("off")
+    fig, axes = image_grid(idx.size, min(ncols, idx.size), size, extra_height=0.4, title_height=0.45)
     probs = np.asarray(probs)
-    for ax, i in zip(axes.flat, idx):
+    for ax, i in zip(axes, idx):
         p = probs[i]
         ax.imshow(np.asarray(images[i]).astype("uint8"))
         ax.set_title(f"{round(100 * p.max())} % {class_names[p.argmax()]}\n(really {class_names[y_true[i]]})",
-                     fontsize=9, color="firebrick")
+                     fontsize=11, color="firebrick")
     fig.suptitle("The most confident mistakes")
     fig.tight_layout()
     return fig
@@ -175,12 +131,13 @@ def plot_ladder(results, title="The small-data ladder: test accuracy of every ru
     bars = ax.bar(range(len(rows)), 100 * accs, color=colours)
     for bar, acc in zip(bars, accs):
         ax.text(bar.get_x() + bar.get_width() / 2, 100 * acc + 1, f"{100 * acc:.0f} %", ha="center", fontsize=11)
-    if chance is not None:  # in a legend, so the label never sits on a bar
+    if chance is not None:  # in a legend above the bars, so the label never sits on a bar
         ax.axhline(100 * chance, color="gray", ls="--", lw=1, label="coin flip")
-        ax.legend(loc="upper left", fontsize=9, frameon=False)
-    ax.set_xticks(range(len(rows)), [n.replace(" + ", "\n+ ") for n in names], fontsize=9)
+        ax.legend(loc="upper right", fontsize=11, frameon=False)
+    ax.set_xticks(range(len(rows)), [n.replace(" + ", "\n+ ").replace(", ", ",\n") for n in names], fontsize=11)
     ax.set_ylabel("test accuracy (%)")
-    ax.set_ylim(0, 105)
+    ax.set_ylim(0, 122)
+    ax.set_yticks(range(0, 101, 20))
     ax.set_title(title)
     fig.tight_layout()
     return fig

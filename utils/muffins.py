@@ -36,7 +36,8 @@ def _ear(img, mask, s, rng, side, base_a, base_b, length, spread, main, inner):
     drawing.poly(img, s, outline(0.6, 0.3), inner)
 
 
-def _chihuahua_face(rng, s):
+def chihuahua_face(rng, s):
+    """A chihuahua face on an s x s canvas: (RGB uint8 canvas, mask uint8 255 where the dog is)."""
     img, mask = drawing.canvas(s)
     main, light, points = drawing.coat(rng)
     dark = drawing.dark_spot_colour(rng)
@@ -87,7 +88,7 @@ def _chihuahua_face(rng, s):
     return img, mask
 
 
-def _chihuahua_curled(rng, s):
+def chihuahua_curled(rng, s):
     """Look-alike: a chihuahua curled up in a ball, ears folded back, face peeking out."""
     img, mask = drawing.canvas(s)
     main, light, points = drawing.coat(rng)
@@ -140,7 +141,7 @@ def _start(rng, size, lookalike):
 def draw_chihuahua(rng, size=64, curled=None):
     """Draw one chihuahua photo as a uint8 RGB array (size, size, 3); ``curled=None`` picks the pose at random."""
     rng, size, curled = _start(rng, size, curled)
-    img, mask = (_chihuahua_curled if curled else _chihuahua_face)(rng, 2 * size)
+    img, mask = (chihuahua_curled if curled else chihuahua_face)(rng, 2 * size)
     return drawing.finish(img, mask, rng, size)
 
 
@@ -180,7 +181,8 @@ def _berry(img, s, rng, x, y, r, dark):
         drawing.circle(img, s, x - r * 0.3, y - r * 0.35, r * 0.25, drawing.mix(dark, (250, 250, 250), 0.6))
 
 
-def _muffin_side(rng, s, face_like=False):
+def muffin_side(rng, s, face_like=False):
+    """A muffin seen from the side on an s x s canvas, as (canvas, mask); ``face_like`` sets its berries as a face."""
     img, mask = drawing.canvas(s)
     top, cupc = drawing.muffin_colours(rng)
     dark = drawing.dark_spot_colour(rng)
@@ -206,7 +208,7 @@ def _muffin_side(rng, s, face_like=False):
     return img, mask
 
 
-def _muffin_top(rng, s):
+def muffin_top(rng, s):
     """A muffin seen from above and in front: a big round lumpy top, the ridged cup showing below it."""
     img, mask = drawing.canvas(s)
     top, cupc = drawing.muffin_colours(rng)
@@ -237,11 +239,11 @@ def draw_muffin(rng, size=64, face_like=None):
     rng, size, face_like = _start(rng, size, face_like)
     s = 2 * size
     if face_like:
-        img, mask = _muffin_side(rng, s, face_like=True)
+        img, mask = muffin_side(rng, s, face_like=True)
     elif rng.uniform() < 0.6:
-        img, mask = _muffin_side(rng, s)
+        img, mask = muffin_side(rng, s)
     else:
-        img, mask = _muffin_top(rng, s)
+        img, mask = muffin_top(rng, s)
     return drawing.finish(img, mask, rng, size)
 
 
@@ -262,18 +264,26 @@ def make_arrays(n, size=64, seed=0, split="train"):
 
     The images are the same as the first files of the split ``generate`` writes, in a seeded shuffled order.
     """
-    n = validate.positive_int("n", n)
     size = validate.integer("size", size, drawing.MIN_SIZE, drawing.MAX_SIZE)
-    seed = validate.integer("seed", seed, 0)
-    validate.one_of("split", split, SPLITS)
-    pairs = [(0, i) for i in range((n + 1) // 2)] + [(1, i) for i in range(n // 2)]
-    order = np.random.default_rng([seed, 99]).permutation(n)
-    x = np.empty((n, size, size, 3), np.uint8)
-    y = np.empty(n, np.int64)
-    for k, j in enumerate(order):
-        label, index = pairs[j]
+    pairs = _shuffled_pairs(n, seed, split)
+    x = np.empty((len(pairs), size, size, 3), np.uint8)
+    y = np.empty(len(pairs), np.int64)
+    for k, (label, index) in enumerate(pairs):
         x[k], y[k] = draw_one(label, index, split, size, seed), label
     return x, y
+
+
+def _shuffled_pairs(n, seed, split):
+    """The (label, index) of each image ``make_arrays`` draws, in its order: half of each class, seeded shuffle."""
+    n, seed = validate.positive_int("n", n), validate.integer("seed", seed, 0)
+    validate.one_of("split", split, SPLITS)
+    pairs = [(0, i) for i in range((n + 1) // 2)] + [(1, i) for i in range(n // 2)]
+    return [pairs[j] for j in np.random.default_rng([seed, 99]).permutation(n)]
+
+
+def lookalikes(n, seed=0, split="train"):
+    """Which of the ``n`` images ``make_arrays(n, seed=seed, split=split)`` draws are look-alikes (bool array)."""
+    return np.array([is_lookalike(label, index, split, seed) for label, index in _shuffled_pairs(n, seed, split)])
 
 
 def is_lookalike(label, index, split, seed):

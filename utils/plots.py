@@ -1,4 +1,5 @@
-"""Figures shared by the lessons: a grid of images, and the meme's gallery of muffins and chihuahuas."""
+"""Figures shared by the lessons: the image grid every figure of images is laid out on, a grid of images with
+titles, the meme's gallery of muffins and chihuahuas, and text enlarged for slides."""
 
 import math
 
@@ -10,21 +11,27 @@ from utils.drawing import MAX_SIZE, MIN_SIZE
 from utils.muffins import CLASS_NAMES, draw_one
 
 
+def image_grid(n, ncols=4, size=2.6, extra_height=0.0, title_height=0.0):
+    """A figure with room for ``n`` images, ``ncols`` per row, every axis switched off: ``(fig, axes)`` with all the
+    rows' axes in one flat list. Each row is ``size + title_height`` inches high, plus ``extra_height`` in all."""
+    n, ncols = validate.positive_int("n", n), validate.positive_int("ncols", ncols)
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + title_height) * nrows + extra_height),
+                             squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    return fig, list(axes.flat)
+
+
 def show_images(images, titles=None, ncols=4, cmap=None, size=2.6, suptitle=None):
     """Show images in a grid with optional titles; grayscale images default to a gray colormap. Returns the figure."""
     if images is None or len(images) == 0:
         raise ValueError("show_images needs a non-empty list of images")
     if titles is not None and len(titles) != len(images):
         raise ValueError(f"got {len(images)} images but {len(titles)} titles: give one title per image")
-    validate.positive_int("ncols", ncols)
-    ncols = min(ncols, len(images))
-    nrows = math.ceil(len(images) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.4 if suptitle else 0)),
-                             squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i >= len(images):
-            continue
+    ncols = min(validate.positive_int("ncols", ncols), len(images))
+    fig, axes = image_grid(len(images), ncols, size, extra_height=0.4 if suptitle else 0)
+    for i, ax in enumerate(axes[:len(images)]):
         img = np.asarray(images[i])
         if img.ndim not in (2, 3):
             raise ValueError(f"image {i} has shape {img.shape}: expected (H, W) or (H, W, 3)")
@@ -62,11 +69,8 @@ def show_gallery(images=None, labels=None, predictions=None, nrows=4, ncols=4, s
                          f"{None if labels is None else len(labels)} labels")
     if predictions is not None and len(predictions) != len(images):
         raise ValueError(f"give one prediction per image: {len(images)} images, {len(predictions)} predictions")
-    fig, axes = plt.subplots(nrows, ncols, figsize=(cell * ncols, cell * nrows + 0.5), squeeze=False)
-    for k, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if k >= len(images):
-            continue
+    fig, axes = image_grid(nrows * ncols, ncols, cell, extra_height=0.5)
+    for k, ax in enumerate(axes[:len(images)]):
         ax.imshow(images[k], interpolation="bilinear")
         text, colour = CLASS_NAMES[int(labels[k])], "black"
         if predictions is not None:

@@ -1,5 +1,7 @@
-"""The pretrained base of lesson 07: a convolutional base, trained on another, larger task (``utils.pets_bakes``),
-and the online option, MobileNetV2 with ImageNet weights. ``utils.base_cache`` keeps the trained base on disk.
+"""Lesson 07's models: a convolutional base pretrained on another, larger task (``utils.pets_bakes``), the classifier
+and the head built on it, how the lesson trains them, and the online option, MobileNetV2 with ImageNet weights.
+``utils.base_cache`` keeps the trained base on disk. tests/test_model_sources.py checks each builder against the
+lesson's own code.
 """
 
 from utils import pets_bakes, validate
@@ -56,9 +58,67 @@ def train_base(x, y, n_classes, epochs=10, seed=0, filters=(16, 32, 64), expand=
     keras.utils.set_random_seed(seed)
     base = build_base(x.shape[1], filters, expand, stem_stride)
     model = keras.Sequential([base, keras.layers.Dense(n_classes, activation="softmax", name="kinds")])
-    model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(x, y, epochs=int(epochs), batch_size=32, verbose=0)
+    train(model, x, y, int(epochs), seed=None, batch_size=32)  # seeded above, before the weights were drawn
     return base, model
+
+
+def build_classifier(base, augment=None, dropout=0.0):
+    """Lesson 07's ``make_model``: photo → [augmentation] → ``base`` → Dense(64) + ReLU → [Dropout] → two class
+    probabilities."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=base.input_shape[1:])
+    x = augment(inputs) if augment is not None else inputs     # active only while training
+    x = base(x)
+    x = layers.Dense(64, activation="relu", name="head_dense")(x)
+    if dropout:
+        x = layers.Dropout(dropout, name="head_dropout")(x)
+    outputs = layers.Dense(2, activation="softmax", name="head_output")(x)
+    return keras.Model(inputs, outputs)
+
+
+def build_head(features, dropout=0.5):
+    """Lesson 07's ``head`` for a frozen base: features normalised (adapted to ``features``), Dense(64) + ReLU,
+    Dropout, two class probabilities."""
+    import keras
+    from keras import layers
+
+    features = validate.array(features, "features", (2,))
+    normalize = layers.Normalization(name="head_normalize")
+    normalize.adapt(features)
+    return keras.Sequential([
+        keras.Input(shape=(features.shape[1],)),
+        normalize,
+        layers.Dense(64, activation="relu", name="head_dense"),
+        layers.Dropout(dropout, name="head_dropout"),
+        layers.Dense(2, activation="softmax", name="head_output"),
+    ], name="head")
+
+
+def build_transfer(base, head, augment):
+    """Lesson 07's ``transfer`` model for fine-tuning: photo → augmentation → ``base`` (BatchNorm kept in inference
+    mode) → ``head``."""
+    import keras
+
+    inputs = keras.Input(shape=base.input_shape[1:])
+    x = augment(inputs)
+    x = base(x, training=False)
+    return keras.Model(inputs, head(x), name="transfer")
+
+
+def train(model, x, y, epochs, learning_rate=1e-3, seed=0, batch_size=16, validation_data=None):
+    """Lesson 07's ``train``: seed Keras (``seed=None`` keeps the random state), compile with Adam and cross-entropy,
+    fit quietly (validation in one batch); return the History."""
+    import keras
+
+    validate.positive_int("epochs", epochs)
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model.fit(x, y, validation_data=validation_data, epochs=epochs, batch_size=batch_size,
+                     validation_batch_size=None if validation_data is None else len(validation_data[0]), verbose=0)
 
 
 MOBILENET_SIZES = (96, 128, 160, 192, 224)

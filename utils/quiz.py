@@ -103,10 +103,11 @@ def questionnaire(questions, title="Check your understanding"):
     return box
 
 
-def questionnaire_markdown(questions):
-    """The questions and their options as Markdown, for slides and print (no answers)."""
+def questionnaire_markdown(questions, start=1):
+    """The questions and their options as Markdown, for slides and print (no answers); numbered from ``start``, so a
+    long questionnaire can be shown in parts on several slides."""
     lines = []
-    for i, q in enumerate(questions, start=1):
+    for i, q in enumerate(questions, start=start):
         lines.append(f"{i}. {q.text}")
         lines += [f"    - {option}" for option in q.options]
     return "\n".join(lines)

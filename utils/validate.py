@@ -112,8 +112,9 @@ def array(value, name, ndims, hint=""):
                          + (f"; {hint}" if hint else ""))
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}): it needs at least one value")
-    # one cheap sum of squares first; the element-wise test only runs when it is not finite (NaN, inf or overflow)
-    if arr.dtype.kind == "f" and not np.isfinite(np.vdot(arr, arr)) and not np.all(np.isfinite(arr)):
+    # one cheap sum first; the element-wise test only runs when it is not finite (NaN, inf or overflow). Not a
+    # BLAS call such as np.vdot: multi-threaded BLAS took 11 ms instead of 0.01 ms on a busy 2-core machine.
+    if arr.dtype.kind == "f" and not np.isfinite(np.add.reduce(arr, axis=None)) and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinite values: clean or clip them first")
     return arr
 
@@ -130,7 +131,8 @@ def image(img, func, dtypes=None):
         raise ValueError(f"{func} got an empty image of shape {img.shape}")
     if dtypes is not None and img.dtype not in dtypes:
         names = " or ".join(np.dtype(d).name for d in dtypes)
-        raise TypeError(f"{func} expects dtype {names}, got {img.dtype}; convert with to_uint8(...) or to_float(...)")
+        raise TypeError(f"{func} expects dtype {names}, got {img.dtype}; convert it with "
+                        "skimage.util.img_as_ubyte(...) or img_as_float(...)")
     return img
 
 
