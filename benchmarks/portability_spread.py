@@ -41,6 +41,11 @@ BROKEN = {
         "convolutions removed": [(f'layers.Conv2D({k}, 3, padding="same", activation="relu", name="conv{i}")',
                                   f'layers.Identity(name="conv{i}")') for i, k in ((1, 16), (2, 32), (3, 64))],
     },
+    "09": {
+        "landmark learning rate x100": [("CosineDecay(2e-3, steps)", "CosineDecay(2e-1, steps)")],
+        "embedding learning rate x100": [("classifier.compile(optimizer=keras.optimizers.Adam(1e-3)",
+                                          "classifier.compile(optimizer=keras.optimizers.Adam(1e-1)")],
+    },
 }
 
 

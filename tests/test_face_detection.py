@@ -95,6 +95,17 @@ def test_detect_votes_and_drops_lonely_boxes():
         fd.detect(scores[:2], boxes)
 
 
+def test_detect_merges_only_the_best_windows():
+    boxes = np.array([[0, 0, 10, 10], [1, 1, 11, 11], [2, 0, 12, 10], [50, 50, 60, 60]], float)
+    scores = np.array([3.0, 2.0, 1.0, 5.0])
+    found, kept = fd.detect(scores, boxes, max_windows=2)
+    np.testing.assert_allclose(found, [[50, 50, 60, 60], [0, 0, 10, 10]])   # the 2nd and 3rd face windows left out
+    np.testing.assert_allclose(kept, [5.0, 3.0])
+    assert fd.detect(scores, boxes, max_windows=4)[0].tolist() == fd.detect(scores, boxes)[0].tolist()
+    with pytest.raises(ValueError, match="max_windows"):
+        fd.detect(scores, boxes, max_windows=0)
+
+
 def test_hard_negatives_keep_only_confident_windows():
     calls = []
 

@@ -138,21 +138,25 @@ def pyramid_levels(image, step=0.8, smallest_face=40):
 def pyramid_windows(image, step=0.8, stride=2, smallest_face=40):
     """Windows of every pyramid level whose faces are at least ``smallest_face`` pixels: (windows float32
     (N, 25, 25, 1) in 0-1, boxes (N, 4) in the photo's pixels)."""
-    windows, boxes = [], []
-    for scale, level in pyramid_levels(image, step, smallest_face):
-        w, b = sliding_windows(level, WINDOW, stride)
-        windows.append(w.astype(np.float32) / 255)
-        boxes.append(b / scale)
-    return np.concatenate(windows)[..., None], np.concatenate(boxes)
+    levels = [(scale, *sliding_windows(level, WINDOW, stride)) for scale, level in pyramid_levels(image, step,
+                                                                                                  smallest_face)]
+    windows = np.empty((sum(len(w) for _, w, _ in levels), WINDOW, WINDOW, 1), np.float32)  # one copy in memory
+    start = 0
+    for _, w, _ in levels:
+        windows[start:start + len(w), ..., 0] = w
+        start += len(w)
+    windows /= 255
+    return windows, np.concatenate([b / scale for scale, _, b in levels])
 
 
-def detect(scores, boxes, min_score=0.0, iou_threshold=0.3, min_neighbours=1):
+def detect(scores, boxes, min_score=0.0, iou_threshold=0.3, min_neighbours=1, max_windows=2000):
     """Windows scored at least ``min_score``, merged by non-maximum suppression: (boxes (M, 4), scores (M,)).
 
     Each box NMS keeps is replaced by the mean of the windows it suppressed and itself (its *neighbours*), and
     dropped if it has fewer than ``min_neighbours`` of them: a real face fires many overlapping windows, a false
     alarm often few (OpenCV's ``detectMultiScale`` groups its windows the same way). With the lesson's
-    classifier a score is a logit: 0 means P(face) = 0.5.
+    classifier a score is a logit: 0 means P(face) = 0.5. Only the ``max_windows`` best-scored windows take
+    part: NMS compares every pair, so its memory grows with their square (6,000 windows: about 1.3 GB).
     """
     scores = np.asarray(scores, np.float64).reshape(-1)
     boxes = detection.check_boxes(boxes)
@@ -160,7 +164,9 @@ def detect(scores, boxes, min_score=0.0, iou_threshold=0.3, min_neighbours=1):
         raise ValueError(f"detect needs one score per box: {len(scores)} scores, {len(boxes)} boxes")
     validate.number("min_score", min_score)
     min_neighbours = validate.positive_int("min_neighbours", min_neighbours)
-    keep = scores >= min_score
+    max_windows = validate.positive_int("max_windows", max_windows)
+    keep = np.argsort(-scores, kind="stable")[:max_windows]
+    keep = keep[scores[keep] >= min_score]
     boxes, scores = boxes[keep], scores[keep]
     best = detection.nms(boxes, scores, iou_threshold)
     overlaps = detection.iou_matrix(boxes[best], boxes) > iou_threshold
