@@ -9,6 +9,7 @@ import numpy as np
 from IPython.display import Markdown
 
 from utils import verification
+from utils.figure_widget import TEXT_SIZE
 
 BLUE, ORANGE, GREEN, PINK, VERMILION = "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00"
 
@@ -20,8 +21,9 @@ def show_source(func):
     return Markdown(f"```python\n{inspect.getsource(func).rstrip()}\n```")
 
 
-def show_boxes(image, box_sets, title=None, size=5.0, ax=None):
-    """A photo with sets of boxes: ``box_sets`` maps a legend label to (boxes (N, 4), colour, scores or None)."""
+def show_boxes(image, box_sets, title=None, size=5.0, ax=None, labelled=3):
+    """A photo with sets of boxes: ``box_sets`` maps a legend label to (boxes (N, 4), colour, scores or None);
+    the ``labelled`` best-scored boxes of a set show their score."""
     if ax is None:
         fig, ax = plt.subplots(figsize=(size, size))
     else:
@@ -30,16 +32,17 @@ def show_boxes(image, box_sets, title=None, size=5.0, ax=None):
     ax.axis("off")
     for label, (boxes, colour, scores) in box_sets.items():
         boxes = np.asarray(boxes, float).reshape(-1, 4)
+        best = set() if scores is None else set(np.argsort(-np.asarray(scores), kind="stable")[:labelled].tolist())
         for k, (x1, y1, x2, y2) in enumerate(boxes):
             ax.add_patch(plt.Rectangle((x1, y1), x2 - x1, y2 - y1, fill=False, color=colour, lw=2,
                                        label=label if k == 0 else None))
-            if scores is not None:
-                ax.text(x1 + 2, y1 - 3, f"{scores[k]:.2f}", color="white", fontsize=7,
+            if k in best:
+                ax.text(x1 + 2, y1 - 3, f"{scores[k]:.1f}", color="white", fontsize=TEXT_SIZE,
                         bbox={"facecolor": colour, "pad": 1, "lw": 0})
     if box_sets:
-        ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+        ax.legend(loc="lower right", fontsize=TEXT_SIZE, framealpha=0.9)
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=TEXT_SIZE)
     return fig
 
 
@@ -53,10 +56,10 @@ def show_pyramid(levels, centre, window=25, max_levels=6):
         ax.imshow(lvl, cmap="gray", vmin=0, vmax=255)
         x, y = centre[0] * scale - window / 2, centre[1] * scale - window / 2
         ax.add_patch(plt.Rectangle((x, y), window, window, fill=False, color=ORANGE, lw=1.5))
-        ax.set_title(f"×{scale:.2f}: {lvl.shape[1]}×{lvl.shape[0]}", fontsize=9)
+        ax.set_title(f"{lvl.shape[1]}×{lvl.shape[0]}", fontsize=TEXT_SIZE)
         ax.axis("off")
     fig.suptitle(f"A {window}×{window} window (orange) covers more of the photo in each smaller copy",
-                 fontsize=10)
+                 fontsize=TEXT_SIZE)
     fig.tight_layout()
     return fig
 
@@ -73,9 +76,9 @@ def show_individuals(photos, n_dogs=4, per_dog=6, cell=1.1, title=None):
             ax.set_yticks([])
         for ax in row[len(mine):]:
             ax.axis("off")
-        row[0].set_ylabel(f"dog {ident}", fontsize=8)
+        row[0].set_ylabel(f"dog {ident}", fontsize=TEXT_SIZE)
     if title:
-        fig.suptitle(title, fontsize=10)
+        fig.suptitle(title, fontsize=TEXT_SIZE)
     fig.tight_layout()
     return fig
 
@@ -93,7 +96,7 @@ def show_similarity(embeddings, ids, title="Cosine similarity of every pair of p
         ax.axvline(edge, color="white", lw=0.4)
     ax.set_xlabel("photo (sorted by individual)")
     ax.set_ylabel("photo")
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=TEXT_SIZE)
     fig.colorbar(im, ax=ax, shrink=0.8, label="cosine similarity")
     fig.tight_layout()
     return fig
@@ -113,8 +116,8 @@ def threshold_view(scores, same, threshold):
     left.axvline(threshold, color="black", lw=1.5)
     left.set_xlabel("cosine similarity of a pair")
     left.set_ylabel("share of pairs")
-    left.set_title(f"threshold {threshold:.2f}: accept pairs to the right", fontsize=10)
-    left.legend(fontsize=8, loc="upper left")
+    left.set_title(f"threshold {threshold:.2f}: accept pairs to the right", fontsize=TEXT_SIZE)
+    left.legend(fontsize=TEXT_SIZE, loc="upper left")
     smallest = 1 / max(1, int((~np.asarray(same)).sum()))  # one impostor let in
     every = max(1, len(roc_far) // 500)  # a few hundred points draw the same curve, faster
     right.plot(np.maximum(roc_far[::every], smallest), roc_tar[::every], color=BLUE, lw=1.5)
@@ -125,8 +128,8 @@ def threshold_view(scores, same, threshold):
     right.set_ylim(0, 1.02)
     right.set_xlabel("false accept rate (impostors let in)")
     right.set_ylabel("true accept rate")
-    right.set_title("ROC curve", fontsize=10)
-    right.legend(fontsize=8, loc="lower right")
+    right.set_title("ROC curve", fontsize=TEXT_SIZE)
+    right.legend(fontsize=TEXT_SIZE, loc="lower right")
     fig.tight_layout()
     return fig
 
@@ -142,13 +145,13 @@ def show_group_rates(tables, title="Error rates per group at one threshold"):
         ax.bar(x - 0.2, far, 0.4, color=PINK, label="false accepts")
         ax.bar(x + 0.2, frr, 0.4, color=ORANGE, label="false rejects")
         for xi, (a, r) in enumerate(zip(far, frr)):
-            ax.text(xi - 0.2, a, f"{a:.0f}", ha="center", va="bottom", fontsize=8)
-            ax.text(xi + 0.2, r, f"{r:.0f}", ha="center", va="bottom", fontsize=8)
-        ax.set_xticks(x, groups, fontsize=9)
+            ax.text(xi - 0.2, a, f"{a:.0f}", ha="center", va="bottom", fontsize=TEXT_SIZE)
+            ax.text(xi + 0.2, r, f"{r:.0f}", ha="center", va="bottom", fontsize=TEXT_SIZE)
+        ax.set_xticks(x, groups, fontsize=TEXT_SIZE)
         ax.set_ylabel("% of pairs")
-        ax.set_title(heading, fontsize=10)
+        ax.set_title(heading, fontsize=TEXT_SIZE)
         ax.set_ylim(0, max(far + frr + [1]) * 1.2)
-        ax.legend(fontsize=8)
-    fig.suptitle(title, fontsize=11)
+        ax.legend(fontsize=TEXT_SIZE)
+    fig.suptitle(title, fontsize=TEXT_SIZE)
     fig.tight_layout()
     return fig

@@ -12,6 +12,7 @@ import numpy as np
 from skimage.transform import SimilarityTransform
 
 from utils import validate
+from utils.figure_widget import TEXT_SIZE
 
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9")  # Okabe-Ito: safe for colour-blind eyes
 
@@ -90,10 +91,10 @@ def show_landmarks(images, true, predicted=None, names=None, columns=6, cell=1.6
                 ax.plot([x, px], [y, py], "-", color="white", lw=0.8)
                 ax.plot(px, py, "x", ms=6, color=colour, mew=1.8)
         if predicted is not None:
-            ax.set_title(f"{point_errors(predicted[i], true[i]).mean():.1f} px", fontsize=9)
+            ax.set_title(f"{point_errors(predicted[i], true[i]).mean():.1f} px", fontsize=TEXT_SIZE)
     if names:
         handles = [plt.Line2D([], [], marker="o", ls="", mfc="none", mec=c, label=n) for c, n in zip(COLOURS, names)]
-        fig.legend(handles=handles, loc="lower center", ncol=len(names), frameon=False, fontsize=9,
+        fig.legend(handles=handles, loc="lower center", ncol=len(names), frameon=False, fontsize=TEXT_SIZE,
                    bbox_to_anchor=(0.5, -0.02))
     if title:
         fig.suptitle(title)

@@ -15,6 +15,7 @@ from scipy.optimize import linear_sum_assignment
 from utils import drawing
 from utils import faces
 from utils import validate
+from utils.figure_widget import TEXT_SIZE
 
 TRACK_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")  # Okabe-Ito
 
@@ -136,11 +137,11 @@ def show_tracks(clip, tracks, title=None, columns=4):
         if t >= n_frames:
             continue
         ax.imshow(clip.frames[t])
-        ax.set_title(f"frame {t}", fontsize=9)
+        ax.set_title(f"frame {t}", fontsize=TEXT_SIZE)
         for (x1, y1, x2, y2), k in zip(clip.boxes[t], tracks[t]):
             colour = TRACK_COLOURS[int(k) % len(TRACK_COLOURS)]
             ax.add_patch(plt.Rectangle((x1, y1), x2 - x1 - 1, y2 - y1 - 1, fill=False, color=colour, lw=2))
-            ax.text(x1 + 2, y1 + 2, str(int(k)), color="white", fontsize=8, va="top",
+            ax.text(x1 + 2, y1 + 2, str(int(k)), color="white", fontsize=TEXT_SIZE, va="top",
                     bbox={"facecolor": colour, "pad": 1, "lw": 0})
     if title:
         fig.suptitle(title)
