@@ -41,6 +41,13 @@ BROKEN = {
         "convolutions removed": [(f'layers.Conv2D({k}, 3, padding="same", activation="relu", name="conv{i}")',
                                   f'layers.Identity(name="conv{i}")') for i, k in ((1, 16), (2, 32), (3, 64))],
     },
+    "08": {
+        "learning rate x100": [(f"optimizer=keras.optimizers.Adam(1e-3),\n    loss={{{head}",
+                                f"optimizer=keras.optimizers.Adam(1e-1),\n    loss={{{head}")
+                               for head in ('"class"', '"objectness"')],
+        "box loss switched off": [('loss_weights={"class": 1.0, "box": 10.0}', 'loss_weights={"class": 1.0, "box": 0.0}'),
+                                  ('"box": 20.0, "class": 1.0}', '"box": 0.0, "class": 1.0}')],
+    },
     "09": {
         "landmark learning rate x100": [("CosineDecay(2e-3, steps)", "CosineDecay(2e-1, steps)")],
         "embedding learning rate x100": [("classifier.compile(optimizer=keras.optimizers.Adam(1e-3)",

@@ -1,101 +1,70 @@
-"""Notebook hygiene: names, execution order, structure, slides, exercises, no errors, no absolute paths."""
+"""Notebook hygiene: every lesson follows every rule of ``tests/notebook_rules.py`` (structure, not text counts).
 
-import json
-import re
+``KNOWN_VIOLATIONS`` lists what today's lessons still break, as (lesson number, rule): those tests are expected
+to fail (``xfail(strict=True)``), so the owner who fixes one must remove its entry here, or the suite fails.
+New lessons (08 and later) are held to every rule from the start. ``tests/test_notebook_rules.py`` shows, with a
+small crafted notebook per hole, that each rule rejects what it should.
+"""
+
+import sys
 from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
-NAME = re.compile(r"^\d\d_[a-z0-9]+(_[a-z0-9]+)*\.ipynb$")
-SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
-ABSOLUTE_PATH = re.compile(r"(/home/\w|/root/|/work/|/Users/\w|[A-Za-z]:\\\\Users|/tmp/(?!ipykernel))")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebook_rules as rules  # noqa: E402
 
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
-def load(path):
-    """Read a notebook as plain JSON."""
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def text(value):
-    """Join a notebook string field that may be stored as a list of lines."""
-    return "".join(value) if isinstance(value, list) else value
-
-
-def headings(nb):
-    """All markdown heading lines of a notebook, stripped of the hashes."""
-    found = []
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "markdown":
-            found += [line.lstrip("#").strip() for line in text(cell["source"]).splitlines() if line.startswith("#")]
-    return found
+# (lesson, rule) that a lesson breaks today. Lessons 00-06 and 08 follow every rule. Lesson 07 is being rewritten
+# (issue #18); these entries describe main's 07 of 2026-12-01, and its owner removes them as the rewrite lands.
+KNOWN_VIOLATIONS = {
+    ("07", "questionnaire"),         # no utils/exercises/augmentation_transfer.py QUESTIONS and no questionnaire cell
+    ("07", "no_giveaway"),           # exercise 1's stored hint is the solution's pipeline
+}
+FIRST_NEW_LESSON = "08"
 
 
 def test_there_are_notebooks():
     assert NOTEBOOKS, "notebooks/ holds no .ipynb file"
 
 
-@pytest.fixture(params=NOTEBOOKS, ids=lambda p: p.name)
-def nb_path(request):
-    return request.param
+def test_known_violations_name_real_rules_and_old_lessons():
+    assert {rule for _, rule in KNOWN_VIOLATIONS} <= set(rules.RULES), "a KNOWN_VIOLATIONS entry names no rule"
+    numbers = {rules.NAME.match(p.name).group(1) for p in NOTEBOOKS if rules.NAME.match(p.name)}
+    assert {n for n, _ in KNOWN_VIOLATIONS} <= numbers, "a KNOWN_VIOLATIONS entry names a lesson that does not exist"
+    assert all(n < FIRST_NEW_LESSON for n, _ in KNOWN_VIOLATIONS), "new lessons are held to every rule"
 
 
-def test_name(nb_path):
-    assert NAME.match(nb_path.name), f"{nb_path.name}: name notebooks NN_topic.ipynb (two digits, lowercase words)"
+def test_lesson_numbers_are_unique():
+    twice = rules.duplicate_numbers(NOTEBOOKS)
+    assert not twice, f"two lessons share a number: {twice}"
 
 
-def test_executed_top_to_bottom(nb_path):
-    counts = [c.get("execution_count") for c in load(nb_path)["cells"] if c["cell_type"] == "code"]
-    assert counts == list(range(1, len(counts) + 1)), (
-        f"{nb_path.name}: execution counts are {counts}; re-run it top to bottom in a fresh kernel "
-        "(jupyter nbconvert --to notebook --execute --inplace)"
-    )
+def _cases():
+    for path in NOTEBOOKS:
+        m = rules.NAME.match(path.name)
+        number = m.group(1) if m else path.stem
+        for rule in rules.RULES:
+            marks = []
+            if (number, rule) in KNOWN_VIOLATIONS:
+                marks = [pytest.mark.xfail(strict=True, reason=f"known: lesson {number} breaks '{rule}' "
+                                                               "(remove it from KNOWN_VIOLATIONS once fixed)")]
+            yield pytest.param(path, rule, id=f"{path.stem[:2]}-{rule}", marks=marks)
 
 
-def test_no_error_outputs(nb_path):
-    for i, cell in enumerate(load(nb_path)["cells"]):
-        for out in cell.get("outputs", []):
-            assert out["output_type"] != "error", f"{nb_path.name} cell {i} stores an error: {out.get('ename')}"
-            if out["output_type"] == "stream":
-                assert "Traceback" not in text(out["text"]), f"{nb_path.name} cell {i} prints a traceback"
+_LESSONS = {}
 
 
-def test_title_goals_summary(nb_path):
-    nb = load(nb_path)
-    first = nb["cells"][0]
-    assert first["cell_type"] == "markdown" and text(first["source"]).startswith("# "), (
-        f"{nb_path.name}: the first cell must be a markdown title ('# ...')"
-    )
-    heads = [h.lower() for h in headings(nb)]
-    assert any("learning goals" in h for h in heads), f"{nb_path.name}: add a 'Learning goals' heading"
-    assert any(h.startswith("summary") for h in heads), f"{nb_path.name}: add a 'Summary' heading"
+def lesson(path):
+    """Each notebook is read once per session."""
+    if path not in _LESSONS:
+        _LESSONS[path] = rules.Lesson.read(path)
+    return _LESSONS[path]
 
 
-def test_slide_metadata(nb_path):
-    cells = load(nb_path)["cells"]
-    for i, cell in enumerate(cells):
-        kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
-        assert kind in SLIDE_TYPES, f"{nb_path.name} cell {i}: set metadata.slideshow.slide_type (got {kind!r})"
-    assert cells[0]["metadata"]["slideshow"]["slide_type"] == "slide", f"{nb_path.name}: the title cell opens a slide"
-
-
-def test_no_absolute_paths(nb_path):
-    raw = nb_path.read_text(encoding="utf-8")
-    hit = ABSOLUTE_PATH.search(raw)
-    assert not hit, f"{nb_path.name} stores an absolute path from the author's machine near: {raw[hit.start()-40:hit.end()+40]!r}"
-
-
-def test_exercises_have_checked_solutions(nb_path):
-    if nb_path.name.startswith("00_"):
-        pytest.skip("the welcome notebook has no exercises")
-    heads = headings(load(nb_path))
-    exercises = sorted({m.group(1) for h in heads if (m := re.match(r"Exercise (\d+)\b", h))})
-    solutions = sorted({m.group(1) for h in heads if (m := re.match(r"Solution (\d+)\b", h))})
-    assert len(exercises) >= 2, f"{nb_path.name}: needs at least two '### Exercise N' sections, found {exercises}"
-    assert exercises == solutions, f"{nb_path.name}: exercises {exercises} but solutions {solutions}"
-    nb = load(nb_path)
-    solution_cells = [text(c["source"]) for c in nb["cells"]
-                      if c["cell_type"] == "code" and re.search(r"\bassert (\w+\.)?check_", text(c["source"]))]
-    assert len(solution_cells) >= len(exercises), (
-        f"{nb_path.name}: each solution cell must `assert check_...(...)` so CI proves the solution passes"
-    )
+@pytest.mark.parametrize(("path", "rule"), list(_cases()))
+def test_lesson_follows_rule(path, rule):
+    problems = rules.RULES[rule](lesson(path))
+    assert not problems, f"{path.name} breaks '{rule}' ({rules.RULES[rule].__doc__ or ''}):\n  " + "\n  ".join(problems)

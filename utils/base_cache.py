@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from utils import validate
 from utils.paths import COURSE_ROOT, DATA_DIR, relative
 from utils.pretraining import SOURCE_CLASSES, pretrain_base
 
@@ -48,7 +49,7 @@ def sidecar_path(path):
 
 def cache_status(path=CACHE_PATH, **overrides):
     """Say whether the cached base at ``path`` is usable: 'ok', 'missing', 'stale' (other settings) or 'corrupt'."""
-    path = Path(path)
+    path = validate.path("path of the cached base", path)
     settings = _settings(overrides)
     if not path.exists():
         return "missing"

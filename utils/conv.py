@@ -110,8 +110,6 @@ def _prepare(image, kernel, stride, padding, kernel_ndims):
 
 def _pad(image, pads):
     """Zero-pad the two spatial axes of ``image`` by ((top, bottom), (left, right))."""
-    if pads == [(0, 0), (0, 0)]:
-        return image
     return np.pad(image, pads + [(0, 0)] * (image.ndim - 2))
 
 
@@ -162,7 +160,7 @@ def _windows_times(x, weights, stride, pads, out_hw):
     fh, fw = weights.shape[:2]
     patches = _patch_matrix(x3, fh, fw, stride, pads, out_hw)
     if weights.ndim == 4:                              # K kernels: (K, F*F*C) @ (F*F*C, W') per output row
-        return np.matmul(weights.reshape(-1, weights.shape[3]).T, patches).transpose(0, 2, 1).copy()
+        return np.matmul(weights.reshape(patches.shape[1], weights.shape[3]).T, patches).transpose(0, 2, 1).copy()
     return np.matmul(weights.ravel(), patches)
 
 

@@ -84,6 +84,10 @@ def most_confident_mistakes(y_true, probs, k=8):
 def show_mistakes(images, y_true, probs, class_names, k=8, ncols=4, size=2.0):
     """Show the ``k`` most confident mistakes, each titled with the prediction in words and the truth."""
     idx = most_confident_mistakes(y_true, probs, k)
+    n_classes = np.asarray(probs).shape[1]
+    if len(class_names) < n_classes:
+        raise ValueError(f"got {len(class_names)} class names for {n_classes} classes of probabilities: "
+                         "give one name per class, e.g. the class_names the folder loader returned")
     if idx.size == 0:
         fig, ax = plt.subplots(figsize=(5, 1))
         ax.axis("off")
@@ -187,9 +191,20 @@ def accuracy_by_group(y_true, predictions, groups):
     return table
 
 
+def _check_groups(table):
+    """The group names of an ``accuracy_by_group`` table, or a clear error if it is not one."""
+    if not isinstance(table, dict) or not table or not all(isinstance(v, dict) and v for v in table.values()):
+        raise ValueError("expected the non-empty table that accuracy_by_group returns: {rung: {group: accuracy}}")
+    groups = list(next(iter(table.values())))
+    for name, accs in table.items():
+        if list(accs) != groups:
+            raise ValueError(f"rung {name!r} has groups {list(accs)}, the first rung {groups}: every rung needs the same")
+    return groups
+
+
 def group_table(table):
     """A plain-text table of ``accuracy_by_group``: one row per rung, one column per group."""
-    groups = list(next(iter(table.values())))
+    groups = _check_groups(table)
     width = max(len(name) for name in list(table) + ["rung"])
     lines = [f"{'rung':<{width}}" + "".join(f"  {g:>16}" for g in groups), "-" * (width + 18 * len(groups))]
     for name, accs in table.items():
@@ -199,7 +214,7 @@ def group_table(table):
 
 def plot_groups(table, title="Test accuracy of every rung, by kind of photo", chance=0.5):
     """Grouped bar chart of ``accuracy_by_group``: for every rung one bar per group of photos; returns the figure."""
-    names, groups = list(table), list(next(iter(table.values())))
+    names, groups = list(table), _check_groups(table)
     width = 0.8 / len(groups)
     fig, ax = plt.subplots(figsize=(1.7 * len(names) + 2, 4.2))
     for k, group in enumerate(groups):

@@ -62,6 +62,15 @@ def gradient(fn, x):
     import keras
     from keras import ops
 
+    if not callable(fn):
+        raise TypeError(f"fn must be a function of x that returns one number, got {type(fn).__name__}")
+    try:
+        dtype = keras.backend.standardize_dtype(x.dtype if hasattr(x, "dtype") else np.asarray(x).dtype)
+    except (AttributeError, TypeError, ValueError):
+        dtype = None
+    if dtype is None or "float" not in dtype:
+        raise TypeError(f"x must be an array or tensor of floats (a gradient needs real numbers), got {x!r:.60}: "
+                        "convert it, e.g. np.asarray(x, dtype='float32')")
     backend = keras.backend.backend()
     if backend == "tensorflow":
         import tensorflow as tf

@@ -99,14 +99,16 @@ def keras_layer_specs(model):
         if kind == "Conv2D":
             fh, fw = cfg["kernel_size"]
             if fh != fw or cfg["strides"][0] != cfg["strides"][1] or tuple(cfg["dilation_rate"]) != (1, 1) \
-                    or cfg.get("groups", 1) != 1:
+                    or cfg["groups"] != 1:
                 raise ValueError(f"layer {layer.name}: only square kernels, equal strides, no dilation and groups=1 are supported")
             if not cfg["use_bias"]:
                 raise ValueError(f"layer {layer.name}: the table assumes one bias per filter (use_bias=True)")
             specs.append(("conv", cfg["filters"], fh, cfg["strides"][0], cfg["padding"]))
         elif kind in ("MaxPooling2D", "AveragePooling2D"):
-            if cfg["padding"] != "valid" or cfg["pool_size"][0] != cfg["pool_size"][1]:
-                raise ValueError(f"layer {layer.name}: only square pools with padding='valid' are supported")
+            if cfg["padding"] != "valid" or cfg["pool_size"][0] != cfg["pool_size"][1] \
+                    or cfg["strides"][0] != cfg["strides"][1]:
+                raise ValueError(f"layer {layer.name}: only square pools with equal strides and padding='valid' are "
+                                 "supported")
             specs.append(("pool", cfg["pool_size"][0], cfg["strides"][0]))
         elif kind == "Flatten":
             specs.append(("flatten",))

@@ -33,9 +33,8 @@ def pool2d(x, size=2, stride=None, mode="max"):
     if ph > arr.shape[0] or pw > arr.shape[1]:
         raise ValueError(f"pool window {ph}x{pw} is larger than the input {arr.shape[0]}x{arr.shape[1]}: "
                          "use a smaller size")
-    oh, ow = pool_output_size(arr.shape[0], ph, sh), pool_output_size(arr.shape[1], pw, sw)
     windows = np.lib.stride_tricks.sliding_window_view(arr, (ph, pw), axis=(0, 1))
-    windows = windows[: (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw]
+    windows = windows[::sh, ::sw]   # every stride-th window: floor((I - size) / stride) + 1 of them per axis
     reduce = np.max if mode == "max" else np.mean
     return reduce(windows, axis=(-2, -1))
 
@@ -49,4 +48,4 @@ def flatten(x):
         raise TypeError("flatten expects a numeric array; got ragged or non-numeric data (dtype object)")
     if arr.ndim == 0:
         raise ValueError("flatten expects an array with at least one axis, got a single number")
-    return arr.reshape(-1)
+    return arr.ravel()
