@@ -48,6 +48,11 @@ BROKEN = {
         "box loss switched off": [('loss_weights={"class": 1.0, "box": 10.0}', 'loss_weights={"class": 1.0, "box": 0.0}'),
                                   ('"box": 20.0, "class": 1.0}', '"box": 0.0, "class": 1.0}')],
     },
+    "09": {
+        "landmark learning rate x100": [("CosineDecay(2e-3, steps)", "CosineDecay(2e-1, steps)")],
+        "embedding learning rate x100": [("classifier.compile(optimizer=keras.optimizers.Adam(1e-3)",
+                                          "classifier.compile(optimizer=keras.optimizers.Adam(1e-1)")],
+    },
 }
 
 
