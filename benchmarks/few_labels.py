@@ -1,0 +1,392 @@
+"""Lesson 07 over many label draws: every rung of the small-data ladder, and test accuracy against labels.
+
+    .venv/bin/python benchmarks/few_labels.py --plan pilot      # 3 draws, a few designs, 200 labels
+    .venv/bin/python benchmarks/few_labels.py --plan full       # the chosen design: 5 draws, all rungs, the curve
+    .venv/bin/python benchmarks/few_labels.py --summary         # print the tables from the JSON only
+
+Every run is appended to the JSON file as soon as it ends (atomic write), and runs already in the file are
+skipped, so an interrupted measurement resumes where it stopped. A run records the test accuracy (500 test
+photos, the lesson's), the accuracy on its own clean training photos in inference mode (for the overfitting
+gap), the epochs and seconds it trained, and its test accuracy after every epoch with the training seconds
+spent so far (for "seconds to reach from scratch's final accuracy").
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+
+RUNGS = ("from scratch", "+ augmentation", "+ augmentation + dropout", "pretrained, frozen",
+         "pretrained, fine-tuned")
+DEFAULT_JSON = ROOT / "benchmarks" / "few_labels.json"
+CACHE = ROOT / "data" / "cache"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# photos: "everyday" (the generator as it is) or "studio" (same photos, upright, centred, one scale)
+# ---------------------------------------------------------------------------------------------------------
+class _StudioPose:
+    """Wraps a photo's RNG so that the pose draws of ``muffins._compose`` (mirror, angle, scale, shift) are
+    narrowed by ``k`` (0: upright, centred, one scale, never mirrored); every other draw is unchanged."""
+
+    def __init__(self, rng, k):
+        self._rng, self._k, self._calls = rng, k, 0
+
+    def uniform(self, *args, **kwargs):
+        self._calls += 1
+        value = self._rng.uniform(*args, **kwargs)
+        if self._calls == 1:  # mirror: rng.uniform() < 0.5
+            return 1.0
+        if self._calls == 2:  # angle in degrees
+            return value * self._k
+        if self._calls == 3:  # scale 0.62 .. 1.0 around 0.81
+            return 0.81 + (value - 0.81) * self._k
+        if self._calls == 4:  # shift (2,)
+            return value * self._k
+        return value
+
+    def __getattr__(self, name):
+        return getattr(self._rng, name)
+
+
+def photos(kind, n, seed=0, split="train"):
+    """``n`` photos and labels of the generated set (``muffins.make_arrays``), cached; kind "everyday" or "studio"."""
+    from utils import muffins
+
+    path = CACHE / f"few_labels_{kind}_{split}_{n}_seed{seed}_v{muffins.GENERATOR_VERSION}.npz"
+    if path.exists():
+        with np.load(path) as f:
+            return f["x"], f["y"]
+    original = muffins._compose
+    if kind == "studio":
+        muffins._compose = lambda rng, *a, **kw: original(_StudioPose(rng, 0.0), *a, **kw)
+    try:
+        x, y = muffins.make_arrays(n, seed=seed, split=split)
+    finally:
+        muffins._compose = original
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".npz", dir=path.parent)
+    os.close(fd)
+    np.savez(tmp, x=x, y=y)
+    os.replace(tmp, path)
+    return x, y
+
+
+def draw_labelled(y, n_labelled, draw):
+    """Indices of ``n_labelled`` photos, half per class, picked at random with the draw number as seed."""
+    per_class = n_labelled // 2
+    rng = np.random.default_rng([draw, 11])
+    return np.sort(np.concatenate([rng.permutation(np.flatnonzero(y == k))[:per_class] for k in (0, 1)]))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the rungs
+# ---------------------------------------------------------------------------------------------------------
+def augmentation(kind):
+    """The augmentation block: "lesson" (today's), "lesson+noise", "everyday" (the test photos' ranges) + noise."""
+    import keras
+    from keras import layers
+
+    if kind == "lesson":
+        geometric = [layers.RandomFlip("horizontal"), layers.RandomRotation(0.05, fill_mode="reflect"),
+                     layers.RandomZoom(0.15, fill_mode="reflect"),
+                     layers.RandomTranslation(0.1, 0.1, fill_mode="reflect"),
+                     layers.RandomContrast(0.2, value_range=(0, 255))]
+        noise = []
+    elif kind == "lesson+noise":
+        geometric = augmentation("lesson").layers
+        noise = _noise(4.0)
+    elif kind == "everyday":
+        geometric = [layers.RandomFlip("horizontal"), layers.RandomRotation(0.07, fill_mode="reflect"),
+                     layers.RandomZoom(0.2, fill_mode="reflect"),
+                     layers.RandomTranslation(0.16, 0.16, fill_mode="reflect"),
+                     layers.RandomContrast(0.2, value_range=(0, 255))]
+        noise = _noise(4.0)
+    else:
+        raise ValueError(f"unknown augmentation {kind!r}")
+    return keras.Sequential(list(geometric) + noise, name="augment")
+
+
+def _noise(sigma):
+    """Sensor noise of ``sigma`` grey levels, in training only (GaussianNoise works on a 0-1 scale)."""
+    from keras import layers
+
+    return [layers.Rescaling(1 / 255), layers.GaussianNoise(sigma / 255), layers.Rescaling(255)]
+
+
+def scratch_model(size, augment=None, dropout=None):
+    """The lesson's base (random weights) + Dense(64) head; ``dropout`` = (place, rate), place "features"/"head"."""
+    import keras
+    from keras import layers
+
+    from utils import pretrained
+
+    inputs = keras.Input((size, size, 3))
+    x = augment(inputs) if augment is not None else inputs
+    x = pretrained.build_base(size)(x)
+    if dropout and dropout[0] == "features":
+        x = layers.Dropout(dropout[1])(x)
+    x = layers.Dense(64, activation="relu")(x)
+    if dropout and dropout[0] == "head":
+        x = layers.Dropout(dropout[1])(x)
+    return keras.Model(inputs, layers.Dense(2, activation="softmax")(x))
+
+
+class _TestCurve:
+    """A Keras callback: test accuracy after every epoch, with the training seconds spent so far (test time
+    excluded)."""
+
+    def __new__(cls, *args, **kwargs):
+        import keras
+
+        class Curve(keras.callbacks.Callback):
+            def __init__(self, x_test, y_test, offset=0.0):
+                super().__init__()
+                self.x_test, self.y_test, self.points, self.spent = x_test, y_test, [], offset
+
+            def on_epoch_begin(self, epoch, logs=None):
+                self.started = time.perf_counter()
+
+            def on_epoch_end(self, epoch, logs=None):
+                self.spent += time.perf_counter() - self.started
+                self.points.append([round(self.spent, 3), _accuracy(self.model, self.x_test, self.y_test)])
+
+        return Curve(*args, **kwargs)
+
+
+def _accuracy(model, x, y):
+    return round(float(np.mean(model.predict(x, batch_size=500, verbose=0).argmax(axis=1) == y)), 4)
+
+
+def fit(model, x, y, val, x_test, y_test, schedule, learning_rate, seed, offset=0.0):
+    """Train with Adam (batch 16); ``schedule`` = ("fixed", epochs) or ("early", max epochs, patience):
+    stop when validation loss has not improved for ``patience`` epochs and keep the best epoch's weights."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    curve = _TestCurve(x_test, y_test, offset)
+    callbacks = [curve]
+    if schedule[0] == "early":
+        callbacks.insert(0, keras.callbacks.EarlyStopping("val_loss", patience=schedule[2],
+                                                          restore_best_weights=True))
+    start = time.perf_counter()
+    history = model.fit(x, y, validation_data=val, epochs=schedule[1], batch_size=16, verbose=0,
+                        callbacks=callbacks, validation_batch_size=len(val[0]))
+    seconds = time.perf_counter() - start
+    losses = history.history["val_loss"]
+    best = int(np.argmin(losses)) + 1 if schedule[0] == "early" else len(losses)
+    return {"epochs": len(losses), "best_epoch": best, "seconds": round(seconds, 2), "curve": curve.points}
+
+
+def run_scratch(rung, design, x, y, val, x_test, y_test, seed):
+    """One of the three from-scratch rungs; returns its record."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    augment = augmentation(design["augment"]) if rung != "from scratch" else None
+    dropout = tuple(design["dropout"]) if rung == "+ augmentation + dropout" else None
+    model = scratch_model(x.shape[1], augment, dropout)
+    record = fit(model, x, y, val, x_test, y_test, tuple(design["schedule"]), 1e-3, seed)
+    return {**record, "test": _accuracy(model, x_test, y_test), "train_clean": _accuracy(model, x, y)}
+
+
+def run_transfer(design, base_path, x, y, val, x_test, y_test, seed):
+    """The frozen and the fine-tuned rungs on one draw: (frozen record, fine-tuned record)."""
+    import keras
+    from keras import layers
+
+    start = time.perf_counter()
+    base = keras.saving.load_model(base_path, compile=False)
+    base.trainable = False
+    features = base.predict(x, batch_size=500, verbose=0)
+    features_val = base.predict(val[0], batch_size=500, verbose=0)
+    features_test = base.predict(x_test, batch_size=500, verbose=0)
+    extract = time.perf_counter() - start
+    keras.utils.set_random_seed(seed)
+    normalize = layers.Normalization()
+    normalize.adapt(features)
+    head = keras.Sequential([keras.Input(shape=features.shape[1:]), normalize, layers.Dense(64, activation="relu"),
+                             layers.Dropout(0.5), layers.Dense(2, activation="softmax")])
+    frozen = fit(head, features, y, (features_val, val[1]), features_test, y_test,
+                 tuple(design["head_schedule"]), 1e-3, seed, offset=extract)
+    frozen.update(test=_accuracy(head, features_test, y_test), train_clean=_accuracy(head, features, y))
+    inputs = keras.Input(shape=x.shape[1:])
+    model = keras.Model(inputs, head(base(augmentation(design["augment"])(inputs), training=False)))
+    base.trainable = True
+    for layer in base.layers:
+        layer.trainable = layer.name.startswith(tuple(design["fine_tune"]))
+    tuned = fit(model, x, y, val, x_test, y_test, tuple(design["fine_tune_schedule"]), design["fine_tune_lr"],
+                seed, offset=frozen["curve"][-1][0] if frozen["curve"] else extract)
+    tuned["curve"] = frozen["curve"] + tuned["curve"]  # the pretrained path: head first, then fine-tuning
+    tuned.update(test=_accuracy(model, x_test, y_test), train_clean=_accuracy(model, x, y),
+                 seconds=round(frozen["seconds"] + extract + tuned["seconds"], 2))
+    frozen["seconds"] = round(frozen["seconds"] + extract, 2)
+    return frozen, tuned
+
+
+# ---------------------------------------------------------------------------------------------------------
+# designs and plans
+# ---------------------------------------------------------------------------------------------------------
+BASE = {"labels": "everyday", "augment": "lesson", "dropout": ["head", 0.5], "schedule": ["fixed", 20],
+        "head_schedule": ["fixed", 40], "fine_tune": ["block3"], "fine_tune_schedule": ["fixed", 12],
+        "fine_tune_lr": 3e-4, "base": "cached"}
+DESIGNS = {
+    "lesson": BASE,
+    "everyday-early": {**BASE, "augment": "lesson+noise", "schedule": ["early", 150, 20],
+                       "fine_tune_schedule": ["early", 60, 10]},
+    "everyday-early-featdrop": {**BASE, "augment": "lesson+noise", "schedule": ["early", 150, 20],
+                                "dropout": ["features", 0.5], "fine_tune_schedule": ["early", 60, 10]},
+    "studio-early": {**BASE, "labels": "studio", "augment": "everyday", "schedule": ["early", 150, 20],
+                     "fine_tune_schedule": ["early", 60, 10]},
+    "studio-early-featdrop": {**BASE, "labels": "studio", "augment": "everyday", "schedule": ["early", 150, 20],
+                              "dropout": ["features", 0.5], "fine_tune_schedule": ["early", 60, 10]},
+}
+PLANS = {  # (design, rungs, label counts, draws)
+    "pilot": [(d, RUNGS[:3], (200,), range(3)) for d in ("everyday-early", "studio-early")]
+             + [(d, RUNGS[2:3], (200,), range(3)) for d in ("everyday-early-featdrop", "studio-early-featdrop")]
+             + [(d, RUNGS[3:], (200, 50), range(3)) for d in ("everyday-early", "studio-early")],
+}
+
+
+def pretrain(n_images, epochs, seed=0):
+    """A base pretrained on ``n_images`` pets-and-bakes photos for ``epochs`` (cached); returns (path, info)."""
+    from utils import pets_bakes, pretrained
+
+    path = CACHE / f"few_labels_base_{n_images}x{epochs}_seed{seed}.keras"
+    info_path = path.with_suffix(".json")
+    if path.exists() and info_path.exists():
+        return path, json.loads(info_path.read_text())
+    start = time.perf_counter()
+    x, y = pets_bakes.make_images(n_images, seed=seed)
+    drawn = time.perf_counter() - start
+    base, model = pretrained.train_base(x, y, len(pets_bakes.CLASSES), epochs, seed)
+    trained = time.perf_counter() - start - drawn
+    x_val, y_val = pets_bakes.make_images(800, seed=seed + 1)
+    info = {"n_images": n_images, "epochs": epochs, "seed": seed, "draw_seconds": round(drawn, 1),
+            "train_seconds": round(trained, 1), "source_accuracy": _accuracy(model, x_val, y_val)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    base.save(path)
+    info_path.write_text(json.dumps(info))
+    return path, info
+
+
+def base_path(design, results=None):
+    """The pretrained base a design uses: "cached" (the lesson's today) or "pets-bakes NxE" (made here)."""
+    from utils import pretrained
+
+    if design["base"] == "cached":
+        pretrained.load_base()
+        return pretrained.CACHE_PATH
+    n_images, epochs = (int(v) for v in design["base"].split()[-1].split("x"))
+    path, info = pretrain(n_images, epochs)
+    if results is not None:
+        results.setdefault("bases", {})[design["base"]] = info
+    return path
+
+
+def key(design_name, rung, n, draw):
+    return f"{design_name} | {rung} | {n} | {draw}"
+
+
+def load(path):
+    return json.loads(Path(path).read_text()) if Path(path).exists() else {"runs": {}}
+
+
+def save(results, path):
+    """Write the JSON atomically (temporary file, then rename)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(suffix=".json", dir=path.parent)
+    with os.fdopen(fd, "w") as f:
+        json.dump(results, f, indent=1)
+    os.replace(tmp, path)
+
+
+def measure(plan, path):
+    """Run every (design, rung, labels, draw) of ``plan`` not yet in the JSON at ``path``; save after each."""
+    results = load(path)
+    results.setdefault("designs", {})
+    test = {}
+    for design_name, rungs, counts, draws in PLANS[plan]:
+        design = DESIGNS[design_name]
+        results["designs"][design_name] = design
+        x_test, y_test = photos("everyday", 500, split="test")
+        x_all, y_all = photos(design["labels"], 2000)
+        val = photos(design["labels"], 100, seed=1)
+        for n in counts:
+            for draw in draws:
+                todo = [r for r in rungs if key(design_name, r, n, draw) not in results["runs"]]
+                if not todo:
+                    continue
+                pick = draw_labelled(y_all, n, draw)
+                x, y = x_all[pick].astype("float32"), y_all[pick]
+                for rung in [r for r in todo if r in RUNGS[:3]]:
+                    record = run_scratch(rung, design, x, y, val, x_test, y_test, seed=draw)
+                    results["runs"][key(design_name, rung, n, draw)] = record
+                    save(results, path)
+                    print(f"{key(design_name, rung, n, draw)}: test {record['test']:.3f}, clean train "
+                          f"{record['train_clean']:.3f}, {record['epochs']} epochs, {record['seconds']:.0f} s",
+                          flush=True)
+                if set(todo) & set(RUNGS[3:]):
+                    frozen, tuned = run_transfer(design, base_path(design, results), x, y, val, x_test, y_test, seed=draw)
+                    for rung, record in zip(RUNGS[3:], (frozen, tuned)):
+                        results["runs"][key(design_name, rung, n, draw)] = record
+                        print(f"{key(design_name, rung, n, draw)}: test {record['test']:.3f}, "
+                              f"{record['epochs']} epochs, {record['seconds']:.0f} s", flush=True)
+                    save(results, path)
+    return results
+
+
+def summary(results):
+    """A Markdown table per design and label count: mean (min-max) test accuracy, clean-train gap, seconds."""
+    rows = {}
+    for k, r in results["runs"].items():
+        design, rung, n, draw = [s.strip() for s in k.split("|")]
+        rows.setdefault((design, int(n)), {}).setdefault(rung, []).append(r)
+    lines = []
+    for (design, n), rungs in sorted(rows.items()):
+        lines += [f"\n{design}, {n} labels", "| rung | draws | test mean | range | per draw | gap | epochs | s |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for rung in RUNGS:
+            rs = rungs.get(rung)
+            if not rs:
+                continue
+            t = 100 * np.array([r["test"] for r in rs])
+            gap = 100 * np.mean([r["train_clean"] - r["test"] for r in rs])
+            lines.append(f"| {rung} | {len(rs)} | {t.mean():.1f} | {t.min():.1f}-{t.max():.1f} | "
+                         f"{' '.join(f'{v:.1f}' for v in t)} | {gap:.1f} | "
+                         f"{np.mean([r['epochs'] for r in rs]):.0f} | {np.mean([r['seconds'] for r in rs]):.1f} |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plan", choices=sorted(PLANS), help="what to measure")
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="results file (resumed if present)")
+    parser.add_argument("--summary", action="store_true", help="print the tables of the JSON and stop")
+    args = parser.parse_args(argv)
+    if args.summary or not args.plan:
+        print(summary(load(args.json)))
+        return 0
+    from utils.notebook import setup
+
+    setup(keras=True)
+    start = time.time()
+    results = measure(args.plan, args.json)
+    print(f"{time.time() - start:.0f} s")
+    print(summary(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
