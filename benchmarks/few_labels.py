@@ -143,15 +143,16 @@ def scratch_model(size, augment=None, dropout=None):
 
 class _TestCurve:
     """A Keras callback: test accuracy after every epoch, with the training seconds spent so far (test time
-    excluded)."""
+    excluded), and the loss and accuracy on further photo sets ``watch`` = {name: (x, y)}."""
 
     def __new__(cls, *args, **kwargs):
         import keras
 
         class Curve(keras.callbacks.Callback):
-            def __init__(self, x_test, y_test, offset=0.0):
+            def __init__(self, x_test, y_test, offset=0.0, watch=None):
                 super().__init__()
                 self.x_test, self.y_test, self.points, self.spent = x_test, y_test, [], offset
+                self.watch, self.watched = watch or {}, {name: [] for name in watch or {}}
 
             def on_epoch_begin(self, epoch, logs=None):
                 self.started = time.perf_counter()
@@ -159,6 +160,9 @@ class _TestCurve:
             def on_epoch_end(self, epoch, logs=None):
                 self.spent += time.perf_counter() - self.started
                 self.points.append([round(self.spent, 3), _accuracy(self.model, self.x_test, self.y_test)])
+                for name, (x, y) in self.watch.items():
+                    p = np.clip(self.model.predict(x, batch_size=500, verbose=0)[np.arange(len(y)), y], 1e-7, 1)
+                    self.watched[name].append([round(float(-np.log(p).mean()), 4), round(float(np.mean(p > 0.5)), 4)])
 
         return Curve(*args, **kwargs)
 
@@ -167,29 +171,31 @@ def _accuracy(model, x, y):
     return round(float(np.mean(model.predict(x, batch_size=500, verbose=0).argmax(axis=1) == y)), 4)
 
 
-def fit(model, x, y, val, x_test, y_test, schedule, learning_rate, seed, offset=0.0):
-    """Train with Adam (batch 16); ``schedule`` = ("fixed", epochs) or ("early", max epochs, patience):
+def fit(model, x, y, val, x_test, y_test, schedule, learning_rate, seed, offset=0.0, batch=16, watch=None):
+    """Train with Adam; ``schedule`` = ("fixed", epochs) or ("early", max epochs, patience):
     stop when validation loss has not improved for ``patience`` epochs and keep the best epoch's weights."""
     import keras
 
     keras.utils.set_random_seed(seed)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
-    curve = _TestCurve(x_test, y_test, offset)
+    curve = _TestCurve(x_test, y_test, offset, watch)
     callbacks = [curve]
     if schedule[0] == "early":
         callbacks.insert(0, keras.callbacks.EarlyStopping("val_loss", patience=schedule[2],
                                                           restore_best_weights=True))
-    start = time.perf_counter()
-    history = model.fit(x, y, validation_data=val, epochs=schedule[1], batch_size=16, verbose=0,
+    start, cpu = time.perf_counter(), time.process_time()
+    history = model.fit(x, y, validation_data=val, epochs=schedule[1], batch_size=batch, verbose=0,
                         callbacks=callbacks, validation_batch_size=len(val[0]))
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     losses = history.history["val_loss"]
     best = int(np.argmin(losses)) + 1 if schedule[0] == "early" else len(losses)
-    return {"epochs": len(losses), "best_epoch": best, "seconds": round(seconds, 2), "curve": curve.points}
+    return {"epochs": len(losses), "best_epoch": best, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+            "val_accuracy": [round(v, 4) for v in history.history["val_accuracy"]], "curve": curve.points,
+            **({"watched": curve.watched} if watch else {})}
 
 
-def run_scratch(rung, design, x, y, val, x_test, y_test, seed):
+def run_scratch(rung, design, x, y, val, x_test, y_test, seed, watch=None):
     """One of the three from-scratch rungs; returns its record."""
     import keras
 
@@ -197,7 +203,8 @@ def run_scratch(rung, design, x, y, val, x_test, y_test, seed):
     augment = augmentation(design["augment"]) if rung != "from scratch" else None
     dropout = tuple(design["dropout"]) if rung == "+ augmentation + dropout" else None
     model = scratch_model(x.shape[1], augment, dropout)
-    record = fit(model, x, y, val, x_test, y_test, tuple(design["schedule"]), 1e-3, seed)
+    record = fit(model, x, y, val, x_test, y_test, tuple(design["schedule"]), design.get("lr", 1e-3), seed,
+                 batch=design.get("batch", 16), watch=watch)
     return {**record, "test": _accuracy(model, x_test, y_test), "train_clean": _accuracy(model, x, y)}
 
 
@@ -252,10 +259,17 @@ DESIGNS = {
     "studio-early-featdrop": {**BASE, "labels": "studio", "augment": "everyday", "schedule": ["early", 150, 20],
                               "dropout": ["features", 0.5], "fine_tune_schedule": ["early", 60, 10]},
 }
+PROBE = {**BASE, "labels": "studio", "augment": "everyday", "watch": True, "fine_tune_schedule": ["early", 60, 10]}
+DESIGNS.update({
+    "studio-probe-b16": {**PROBE, "schedule": ["fixed", 100]},
+    "studio-probe-b32": {**PROBE, "schedule": ["fixed", 60], "batch": 32, "lr": 2e-3},
+})
 PLANS = {  # (design, rungs, label counts, draws)
     "pilot": [(d, RUNGS[:3], (200,), range(3)) for d in ("everyday-early", "studio-early")]
              + [(d, RUNGS[2:3], (200,), range(3)) for d in ("everyday-early-featdrop", "studio-early-featdrop")]
              + [(d, RUNGS[3:], (200, 50), range(3)) for d in ("everyday-early", "studio-early")],
+    "pilot2": [("studio-probe-b32", RUNGS[:3], (200,), range(3)), ("studio-probe-b16", RUNGS[:1], (50, 20), range(3)),
+               ("studio-probe-b16", RUNGS[:3], (200,), range(3))],
 }
 
 
@@ -322,7 +336,8 @@ def measure(plan, path):
         results["designs"][design_name] = design
         x_test, y_test = photos("everyday", 500, split="test")
         x_all, y_all = photos(design["labels"], 2000)
-        val = photos(design["labels"], 100, seed=1)
+        val = photos(design.get("val", design["labels"]), 100, seed=1)
+        watch = {kind: photos(kind, 100, seed=1) for kind in ("everyday", "studio")}
         for n in counts:
             for draw in draws:
                 todo = [r for r in rungs if key(design_name, r, n, draw) not in results["runs"]]
@@ -331,7 +346,8 @@ def measure(plan, path):
                 pick = draw_labelled(y_all, n, draw)
                 x, y = x_all[pick].astype("float32"), y_all[pick]
                 for rung in [r for r in todo if r in RUNGS[:3]]:
-                    record = run_scratch(rung, design, x, y, val, x_test, y_test, seed=draw)
+                    record = run_scratch(rung, design, x, y, val, x_test, y_test, seed=draw,
+                                         watch=watch if design.get("watch") else None)
                     results["runs"][key(design_name, rung, n, draw)] = record
                     save(results, path)
                     print(f"{key(design_name, rung, n, draw)}: test {record['test']:.3f}, clean train "
