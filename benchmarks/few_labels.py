@@ -149,17 +149,20 @@ class _TestCurve:
         import keras
 
         class Curve(keras.callbacks.Callback):
-            def __init__(self, x_test, y_test, offset=0.0, watch=None):
+            def __init__(self, x_test, y_test, offset=(0.0, 0.0), watch=None):
                 super().__init__()
-                self.x_test, self.y_test, self.points, self.spent = x_test, y_test, [], offset
+                self.x_test, self.y_test, self.points = x_test, y_test, []
+                self.spent, self.cpu = offset
                 self.watch, self.watched = watch or {}, {name: [] for name in watch or {}}
 
             def on_epoch_begin(self, epoch, logs=None):
-                self.started = time.perf_counter()
+                self.started, self.cpu_started = time.perf_counter(), time.process_time()
 
             def on_epoch_end(self, epoch, logs=None):
                 self.spent += time.perf_counter() - self.started
-                self.points.append([round(self.spent, 3), _accuracy(self.model, self.x_test, self.y_test)])
+                self.cpu += time.process_time() - self.cpu_started
+                self.points.append([round(self.spent, 3), _accuracy(self.model, self.x_test, self.y_test),
+                                    round(self.cpu, 3)])
                 for name, (x, y) in self.watch.items():
                     p = np.clip(self.model.predict(x, batch_size=500, verbose=0)[np.arange(len(y)), y], 1e-7, 1)
                     self.watched[name].append([round(float(-np.log(p).mean()), 4), round(float(np.mean(p > 0.5)), 4)])
@@ -171,7 +174,7 @@ def _accuracy(model, x, y):
     return round(float(np.mean(model.predict(x, batch_size=500, verbose=0).argmax(axis=1) == y)), 4)
 
 
-def fit(model, x, y, val, x_test, y_test, schedule, learning_rate, seed, offset=0.0, batch=16, watch=None):
+def fit(model, x, y, val, x_test, y_test, schedule, learning_rate, seed, offset=(0.0, 0.0), batch=16, watch=None):
     """Train with Adam; ``schedule`` = ("fixed", epochs) or ("early", max epochs, patience):
     stop when validation loss has not improved for ``patience`` epochs and keep the best epoch's weights."""
     import keras
@@ -213,13 +216,13 @@ def run_transfer(design, base_path, x, y, val, x_test, y_test, seed):
     import keras
     from keras import layers
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     base = keras.saving.load_model(base_path, compile=False)
     base.trainable = False
     features = base.predict(x, batch_size=500, verbose=0)
     features_val = base.predict(val[0], batch_size=500, verbose=0)
     features_test = base.predict(x_test, batch_size=500, verbose=0)
-    extract = time.perf_counter() - start
+    extract = (time.perf_counter() - start, time.process_time() - cpu)
     keras.utils.set_random_seed(seed)
     normalize = layers.Normalization()
     normalize.adapt(features)
@@ -233,12 +236,15 @@ def run_transfer(design, base_path, x, y, val, x_test, y_test, seed):
     base.trainable = True
     for layer in base.layers:
         layer.trainable = layer.name.startswith(tuple(design["fine_tune"]))
+    last = frozen["curve"][-1]
     tuned = fit(model, x, y, val, x_test, y_test, tuple(design["fine_tune_schedule"]), design["fine_tune_lr"],
-                seed, offset=frozen["curve"][-1][0] if frozen["curve"] else extract)
+                seed, offset=(last[0], last[2]), batch=design.get("batch", 16))
     tuned["curve"] = frozen["curve"] + tuned["curve"]  # the pretrained path: head first, then fine-tuning
     tuned.update(test=_accuracy(model, x_test, y_test), train_clean=_accuracy(model, x, y),
-                 seconds=round(frozen["seconds"] + extract + tuned["seconds"], 2))
-    frozen["seconds"] = round(frozen["seconds"] + extract, 2)
+                 seconds=round(frozen["seconds"] + extract[0] + tuned["seconds"], 2),
+                 cpu_seconds=round(frozen["cpu_seconds"] + extract[1] + tuned["cpu_seconds"], 2))
+    frozen.update(seconds=round(frozen["seconds"] + extract[0], 2),
+                  cpu_seconds=round(frozen["cpu_seconds"] + extract[1], 2))
     return frozen, tuned
 
 
@@ -264,12 +270,14 @@ DESIGNS.update({
     "studio-probe-b16": {**PROBE, "schedule": ["fixed", 100]},
     "studio-probe-b32": {**PROBE, "schedule": ["fixed", 60], "batch": 32, "lr": 2e-3},
 })
+DESIGNS["studio-early-16k"] = {**DESIGNS["studio-early"], "base": "pets-bakes 16000x15"}
 PLANS = {  # (design, rungs, label counts, draws)
     "pilot": [(d, RUNGS[:3], (200,), range(3)) for d in ("everyday-early", "studio-early")]
              + [(d, RUNGS[2:3], (200,), range(3)) for d in ("everyday-early-featdrop", "studio-early-featdrop")]
              + [(d, RUNGS[3:], (200, 50), range(3)) for d in ("everyday-early", "studio-early")],
     "pilot2": [("studio-probe-b32", RUNGS[:3], (200,), range(3)), ("studio-probe-b16", RUNGS[:1], (50, 20), range(3)),
                ("studio-probe-b16", RUNGS[:3], (200,), range(3))],
+    "pilot3": [("studio-early-16k", RUNGS[3:], (50, 20, 200), range(3)), ("studio-early", RUNGS[3:], (20,), range(3))],
 }
 
 
