@@ -198,6 +198,14 @@ def fit(model, x, y, val, x_test, y_test, schedule, learning_rate, seed, offset=
             **({"watched": curve.watched} if watch else {})}
 
 
+def scaled(schedule, n, design):
+    """The schedule for ``n`` labels: as given up to 200 labels; above, the same number of photos seen as at
+    200 labels (epochs x 200 / n), but at least a fifth of the epochs (designs with ``scale_epochs``)."""
+    if not design.get("scale_epochs") or n <= 200 or schedule[0] != "fixed":
+        return tuple(schedule)
+    return ("fixed", max(round(schedule[1] * 200 / n), schedule[1] // 5))
+
+
 def run_scratch(rung, design, x, y, val, x_test, y_test, seed, watch=None):
     """One of the three from-scratch rungs; returns its record."""
     import keras
@@ -206,7 +214,7 @@ def run_scratch(rung, design, x, y, val, x_test, y_test, seed, watch=None):
     augment = augmentation(design["augment"]) if rung != "from scratch" else None
     dropout = tuple(design["dropout"]) if rung == "+ augmentation + dropout" else None
     model = scratch_model(x.shape[1], augment, dropout)
-    record = fit(model, x, y, val, x_test, y_test, tuple(design["schedule"]), design.get("lr", 1e-3), seed,
+    record = fit(model, x, y, val, x_test, y_test, scaled(design["schedule"], len(y), design), design.get("lr", 1e-3), seed,
                  batch=design.get("batch", 16), watch=watch)
     return {**record, "test": _accuracy(model, x_test, y_test), "train_clean": _accuracy(model, x, y)}
 
@@ -229,7 +237,7 @@ def run_transfer(design, base_path, x, y, val, x_test, y_test, seed):
     head = keras.Sequential([keras.Input(shape=features.shape[1:]), normalize, layers.Dense(64, activation="relu"),
                              layers.Dropout(0.5), layers.Dense(2, activation="softmax")])
     frozen = fit(head, features, y, (features_val, val[1]), features_test, y_test,
-                 tuple(design["head_schedule"]), 1e-3, seed, offset=extract)
+                 scaled(design["head_schedule"], len(y), design), 1e-3, seed, offset=extract)
     frozen.update(test=_accuracy(head, features_test, y_test), train_clean=_accuracy(head, features, y))
     inputs = keras.Input(shape=x.shape[1:])
     model = keras.Model(inputs, head(base(augmentation(design["augment"])(inputs), training=False)))
@@ -237,7 +245,8 @@ def run_transfer(design, base_path, x, y, val, x_test, y_test, seed):
     for layer in base.layers:
         layer.trainable = layer.name.startswith(tuple(design["fine_tune"]))
     last = frozen["curve"][-1]
-    tuned = fit(model, x, y, val, x_test, y_test, tuple(design["fine_tune_schedule"]), design["fine_tune_lr"],
+    tuned = fit(model, x, y, val, x_test, y_test, scaled(design["fine_tune_schedule"], len(y), design),
+                design["fine_tune_lr"],
                 seed, offset=(last[0], last[2]), batch=design.get("batch", 16))
     tuned["curve"] = frozen["curve"] + tuned["curve"]  # the pretrained path: head first, then fine-tuning
     tuned.update(test=_accuracy(model, x_test, y_test), train_clean=_accuracy(model, x, y),
@@ -271,13 +280,25 @@ DESIGNS.update({
     "studio-probe-b32": {**PROBE, "schedule": ["fixed", 60], "batch": 32, "lr": 2e-3},
 })
 DESIGNS["studio-early-16k"] = {**DESIGNS["studio-early"], "base": "pets-bakes 16000x15"}
+DESIGNS["studio-ft30-16k"] = {**DESIGNS["studio-early"], "base": "pets-bakes 16000x15", "fine_tune_schedule": ["fixed", 30]}
+DESIGNS["studio-ft30"] = {**DESIGNS["studio-early"], "fine_tune_schedule": ["fixed", 30]}
+# The chosen design: studio labels, everyday test photos; 100 epochs for every from-scratch rung; a base pretrained
+# on 16,000 pets-and-bakes photos; for more than 200 labels the epochs shrink so that each run sees as many photos.
+DESIGNS["studio"] = {"labels": "studio", "val": "everyday", "augment": "everyday", "dropout": ["head", 0.5],
+                     "schedule": ["fixed", 100], "head_schedule": ["fixed", 40], "fine_tune": ["block3"],
+                     "fine_tune_schedule": ["fixed", 30], "fine_tune_lr": 3e-4, "base": "pets-bakes 16000x15",
+                     "scale_epochs": True}
+CURVE = (20, 50, 100, 500, 2000)
 PLANS = {  # (design, rungs, label counts, draws)
     "pilot": [(d, RUNGS[:3], (200,), range(3)) for d in ("everyday-early", "studio-early")]
              + [(d, RUNGS[2:3], (200,), range(3)) for d in ("everyday-early-featdrop", "studio-early-featdrop")]
              + [(d, RUNGS[3:], (200, 50), range(3)) for d in ("everyday-early", "studio-early")],
     "pilot2": [("studio-probe-b32", RUNGS[:3], (200,), range(3)), ("studio-probe-b16", RUNGS[:1], (50, 20), range(3)),
                ("studio-probe-b16", RUNGS[:3], (200,), range(3))],
-    "pilot3": [("studio-early-16k", RUNGS[3:], (50, 20, 200), range(3)), ("studio-early", RUNGS[3:], (20,), range(3))],
+    "full": [("studio", RUNGS, (200,), range(5)), ("studio", RUNGS[:1] + RUNGS[3:], CURVE, range(5)),
+             ("studio", RUNGS[2:3], CURVE, range(5))],
+    "portability": [("studio", RUNGS, (200,), [0])],
+    "pilot3": [("studio-ft30-16k", RUNGS[3:], (50, 20, 200), range(3)), ("studio-ft30", RUNGS[3:], (50, 20), range(3))],
 }
 
 
@@ -317,8 +338,14 @@ def base_path(design, results=None):
     return path
 
 
-def key(design_name, rung, n, draw):
-    return f"{design_name} | {rung} | {n} | {draw}"
+def config():
+    """How this process computes: CPUs it may use and whether oneDNN is on (both change float order)."""
+    onednn = os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1") != "0"
+    return f"{len(os.sched_getaffinity(0))} cpu, oneDNN {'on' if onednn else 'off'}"
+
+
+def key(design_name, rung, n, draw, tag=None):
+    return f"{design_name} | {rung} | {n} | {draw}" + (f" | {tag}" if tag else "")
 
 
 def load(path):
@@ -334,11 +361,10 @@ def save(results, path):
     os.replace(tmp, path)
 
 
-def measure(plan, path):
+def measure(plan, path, tag=None):
     """Run every (design, rung, labels, draw) of ``plan`` not yet in the JSON at ``path``; save after each."""
     results = load(path)
     results.setdefault("designs", {})
-    test = {}
     for design_name, rungs, counts, draws in PLANS[plan]:
         design = DESIGNS[design_name]
         results["designs"][design_name] = design
@@ -348,7 +374,7 @@ def measure(plan, path):
         watch = {kind: photos(kind, 100, seed=1) for kind in ("everyday", "studio")}
         for n in counts:
             for draw in draws:
-                todo = [r for r in rungs if key(design_name, r, n, draw) not in results["runs"]]
+                todo = [r for r in rungs if key(design_name, r, n, draw, tag) not in results["runs"]]
                 if not todo:
                     continue
                 pick = draw_labelled(y_all, n, draw)
@@ -356,41 +382,152 @@ def measure(plan, path):
                 for rung in [r for r in todo if r in RUNGS[:3]]:
                     record = run_scratch(rung, design, x, y, val, x_test, y_test, seed=draw,
                                          watch=watch if design.get("watch") else None)
-                    results["runs"][key(design_name, rung, n, draw)] = record
+                    results["runs"][key(design_name, rung, n, draw, tag)] = {**record, "config": config()}
                     save(results, path)
-                    print(f"{key(design_name, rung, n, draw)}: test {record['test']:.3f}, clean train "
+                    print(f"{key(design_name, rung, n, draw, tag)}: test {record['test']:.3f}, clean train "
                           f"{record['train_clean']:.3f}, {record['epochs']} epochs, {record['seconds']:.0f} s",
                           flush=True)
                 if set(todo) & set(RUNGS[3:]):
                     frozen, tuned = run_transfer(design, base_path(design, results), x, y, val, x_test, y_test, seed=draw)
                     for rung, record in zip(RUNGS[3:], (frozen, tuned)):
-                        results["runs"][key(design_name, rung, n, draw)] = record
-                        print(f"{key(design_name, rung, n, draw)}: test {record['test']:.3f}, "
+                        results["runs"][key(design_name, rung, n, draw, tag)] = {**record, "config": config()}
+                        print(f"{key(design_name, rung, n, draw, tag)}: test {record['test']:.3f}, "
                               f"{record['epochs']} epochs, {record['seconds']:.0f} s", flush=True)
                     save(results, path)
     return results
 
 
-def summary(results):
-    """A Markdown table per design and label count: mean (min-max) test accuracy, clean-train gap, seconds."""
-    rows = {}
+def _parse(k):
+    """(design, rung, labels, draw, tag or None) of a run's key."""
+    parts = [p.strip() for p in k.split("|")]
+    return parts[0], parts[1], int(parts[2]), int(parts[3]), parts[4] if len(parts) > 4 else None
+
+
+def runs(results, design, rung, n, tag=None):
+    """The records of one design, rung and label count, in draw order ({draw: record})."""
+    found = {}
     for k, r in results["runs"].items():
-        design, rung, n, draw = [s.strip() for s in k.split("|")]
-        rows.setdefault((design, int(n)), {}).setdefault(rung, []).append(r)
-    lines = []
-    for (design, n), rungs in sorted(rows.items()):
-        lines += [f"\n{design}, {n} labels", "| rung | draws | test mean | range | per draw | gap | epochs | s |",
-                  "|---|---|---|---|---|---|---|---|"]
-        for rung in RUNGS:
-            rs = rungs.get(rung)
-            if not rs:
-                continue
-            t = 100 * np.array([r["test"] for r in rs])
-            gap = 100 * np.mean([r["train_clean"] - r["test"] for r in rs])
-            lines.append(f"| {rung} | {len(rs)} | {t.mean():.1f} | {t.min():.1f}-{t.max():.1f} | "
-                         f"{' '.join(f'{v:.1f}' for v in t)} | {gap:.1f} | "
-                         f"{np.mean([r['epochs'] for r in rs]):.0f} | {np.mean([r['seconds'] for r in rs]):.1f} |")
+        d, rg, nn, draw, t = _parse(k)
+        if (d, rg, nn, t) == (design, rung, n, tag):
+            found[draw] = r
+    return dict(sorted(found.items()))
+
+
+def _pct(values):
+    return 100 * np.asarray(values, float)
+
+
+def rung_table(results, design, n):
+    """Markdown: per rung mean, range and per-draw test accuracy, the clean-train gap, epochs, seconds."""
+    lines = [f"{design}, {n} labels", "",
+             "| rung | draws | test mean | min-max | per draw | clean train - test | epochs | s (cpu s) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for rung in RUNGS:
+        rs = list(runs(results, design, rung, n).values())
+        if not rs:
+            continue
+        t, gap = _pct([r["test"] for r in rs]), _pct([r["train_clean"] - r["test"] for r in rs])
+        cpu = np.mean([r.get("cpu_seconds", np.nan) for r in rs])
+        lines.append(f"| {rung} | {len(rs)} | {t.mean():.1f} | {t.min():.1f}-{t.max():.1f} | "
+                     f"{' '.join(f'{v:.1f}' for v in t)} | {gap.mean():.1f} | {np.mean([r['epochs'] for r in rs]):.0f} "
+                     f"| {np.mean([r['seconds'] for r in rs]):.1f} ({cpu:.1f}) |")
     return "\n".join(lines)
+
+
+def label_curve(results, design):
+    """Markdown: test accuracy against the number of labels, from scratch vs the fine-tuned pretrained base."""
+    counts = sorted({_parse(k)[2] for k in results["runs"] if _parse(k)[0] == design and _parse(k)[4] is None})
+    shown = ("from scratch", "+ augmentation + dropout", "pretrained, fine-tuned")
+    lines = ["| labels | " + " | ".join(shown) + " | fine-tuned - from scratch | ahead in |", "|---" * 6 + "|"]
+    for n in counts:
+        cells, per = [], {}
+        for rung in shown:
+            rs = runs(results, design, rung, n)
+            per[rung] = {d: r["test"] for d, r in rs.items()}
+            t = _pct(list(per[rung].values()))
+            cells.append(f"{t.mean():.1f} ({t.min():.1f}-{t.max():.1f})" if len(t) else "-")
+        both = sorted(set(per["from scratch"]) & set(per["pretrained, fine-tuned"]))
+        gains = _pct([per["pretrained, fine-tuned"][d] - per["from scratch"][d] for d in both])
+        lines.append(f"| {n} | " + " | ".join(cells) + (f" | {gains.mean():+.1f} | {int(np.sum(gains > 0))} of "
+                                                        f"{len(gains)} |" if len(gains) else " | - | - |"))
+    return "\n".join(lines)
+
+
+def time_to_reach(results, design, n, scratch_rung="from scratch"):
+    """Per draw: (scratch's final accuracy, its training cpu seconds, cpu seconds the pretrained path needs to reach
+    that accuracy (None if never), ratio); the curves hold [wall s, test accuracy, cpu s] after every epoch."""
+    scratch, tuned = runs(results, design, scratch_rung, n), runs(results, design, "pretrained, fine-tuned", n)
+    rows = {}
+    for draw in sorted(set(scratch) & set(tuned)):
+        target, spent = scratch[draw]["test"], scratch[draw]["cpu_seconds"]
+        reached = next((p[2] for p in tuned[draw]["curve"] if p[1] >= target), None)
+        rows[draw] = (target, spent, reached, None if reached is None else reached / spent)
+    return rows
+
+
+def portability(results, design, n, draw=0):
+    """Markdown: the live draw's test accuracy per rung under every measured configuration (threads, oneDNN)."""
+    configs = {None: None}
+    for k, r in results["runs"].items():
+        d, _, nn, dr, tag = _parse(k)
+        if (d, nn, dr) == (design, n, draw) and tag:
+            configs[tag] = tag
+    lines = ["| rung | " + " | ".join(t or "main run" for t in configs) + " | spread |", "|---" * (len(configs) + 2) + "|"]
+    for rung in RUNGS:
+        vals = [runs(results, design, rung, n, tag).get(draw, {}).get("test") for tag in configs]
+        got = [v for v in vals if v is not None]
+        if got:
+            lines.append(f"| {rung} | " + " | ".join("-" if v is None else f"{100 * v:.1f}" for v in vals)
+                         + f" | {100 * (max(got) - min(got)):.1f} |")
+    return "\n".join(lines)
+
+
+def bars(results, design, budget, few=(20, 50)):
+    """The issue's bars, each as (text, met?), from the runs at ``budget`` labels and at ``few`` labels."""
+    test = {rung: runs(results, design, rung, budget) for rung in RUNGS}
+    draws = sorted(set.intersection(*(set(v) for v in test.values()))) if all(test.values()) else []
+    if not draws:
+        return [("not all rungs measured at the budget yet", False)]
+    acc = {rung: _pct([test[rung][d]["test"] for d in draws]) for rung in RUNGS}
+    gap = {rung: _pct([test[rung][d]["train_clean"] - test[rung][d]["test"] for d in draws]) for rung in RUNGS}
+    aug_gain = acc["+ augmentation"] - acc["from scratch"]
+    drop_diff = acc["+ augmentation + dropout"] - acc["+ augmentation"]
+    tune_gain = acc["pretrained, fine-tuned"] - acc["from scratch"]
+    out = [(f"+ augmentation - from scratch: {aug_gain.mean():+.1f} points (>= +3), ahead in {int(np.sum(aug_gain > 0))}"
+            f" of {len(draws)} draws (>= 4 of 5)", aug_gain.mean() >= 3 and np.sum(aug_gain > 0) >= 0.8 * len(draws)),
+           (f"+ dropout - + augmentation: {drop_diff.mean():+.1f} points (>= -1); clean-train gap {gap['+ augmentation + dropout'].mean():.1f}"
+            f" vs {gap['+ augmentation'].mean():.1f} (smaller)",
+            drop_diff.mean() >= -1 and gap["+ augmentation + dropout"].mean() < gap["+ augmentation"].mean()),
+           (f"fine-tuned - from scratch at {budget} labels: {tune_gain.mean():+.1f} points (>= +5)", tune_gain.mean() >= 5)]
+    for n in few:
+        s, t = runs(results, design, "from scratch", n), runs(results, design, "pretrained, fine-tuned", n)
+        both = sorted(set(s) & set(t))
+        if both:
+            g = _pct([t[d]["test"] - s[d]["test"] for d in both])
+            out.append((f"fine-tuned - from scratch at {n} labels: {g.mean():+.1f} points over {len(both)} draws (>= +10)",
+                        g.mean() >= 10))
+    reach = time_to_reach(results, design, budget)
+    ratios = [r[3] for r in reach.values()]
+    worst = max((np.inf if r is None else r) for r in ratios)
+    out.append((f"pretrained path reaches from scratch's final accuracy in {', '.join('never' if r is None else f'{r:.2f}' for r in ratios)}"
+                " of from scratch's training cpu time (<= 0.33 in every draw)", worst <= 1 / 3))
+    return out
+
+
+def summary(results, design=None, budget=200):
+    """Every table: per design and label count; for ``design`` also the curve, time to reach, portability, bars."""
+    keys = sorted({(_parse(k)[0], _parse(k)[2]) for k in results["runs"] if _parse(k)[4] is None})
+    parts = [rung_table(results, d, n) for d, n in keys if design in (None, d)]
+    if design:
+        parts.append("label efficiency (test accuracy %, mean (min-max) over draws)\n\n" + label_curve(results, design))
+        reach = time_to_reach(results, design, budget)
+        parts.append("time to reach from scratch's final accuracy (cpu seconds)\n\n| draw | from scratch | its cpu s | "
+                     "pretrained path cpu s | ratio |\n|---|---|---|---|---|\n" + "\n".join(
+                         f"| {d} | {100 * a:.1f} | {s:.1f} | {'never' if t is None else f'{t:.1f}'} | "
+                         f"{'-' if q is None else f'{q:.2f}'} |" for d, (a, s, t, q) in reach.items()))
+        parts.append(f"portability of draw 0 at {budget} labels (test accuracy %)\n\n" + portability(results, design, budget))
+        parts.append("bars\n\n" + "\n".join(f"- [{'x' if ok else ' '}] {text}" for text, ok in bars(results, design, budget)))
+    return "\n\n".join(parts)
 
 
 def main(argv=None):
@@ -398,16 +535,25 @@ def main(argv=None):
     parser.add_argument("--plan", choices=sorted(PLANS), help="what to measure")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="results file (resumed if present)")
     parser.add_argument("--summary", action="store_true", help="print the tables of the JSON and stop")
+    parser.add_argument("--design", help="with --summary: also the curve, time to reach, portability and bars")
+    parser.add_argument("--onednn", choices=("on", "off"), default="on",
+                        help="oneDNN's CPU kernels (the lessons: on); off changes the order of float operations")
+    parser.add_argument("--tag", action="store_true",
+                        help="store runs under a key naming this process's CPUs and oneDNN (portability runs)")
     args = parser.parse_args(argv)
     if args.summary or not args.plan:
-        print(summary(load(args.json)))
+        print(summary(load(args.json), args.design))
         return 0
-    from utils.notebook import setup
+    os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1" if args.onednn == "on" else "0"
+    import keras  # noqa: F401 - imported here, before utils.notebook, so that --onednn holds
 
-    setup(keras=True)
+    from utils.notebook import setup, setup_keras
+
+    setup()
+    setup_keras()
     start = time.time()
-    results = measure(args.plan, args.json)
-    print(f"{time.time() - start:.0f} s")
+    results = measure(args.plan, args.json, config() if args.tag else None)
+    print(f"{config()}: {time.time() - start:.0f} s")
     print(summary(results))
     return 0
 
