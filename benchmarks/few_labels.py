@@ -11,13 +11,16 @@ gap), the epochs and seconds it trained, and its test accuracy after every epoch
 spent so far (for "seconds to reach from scratch's final accuracy").
 """
 
-import argparse
-import json
-import os
-import sys
-import tempfile
 import time
-from pathlib import Path
+
+STARTED = time.perf_counter()  # for --live: the lesson's clock starts before anything is imported
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -66,13 +69,7 @@ def photos(kind, n, seed=0, split="train"):
     if path.exists():
         with np.load(path) as f:
             return f["x"], f["y"]
-    original = muffins._compose
-    if kind == "studio":
-        muffins._compose = lambda rng, *a, **kw: original(_StudioPose(rng, 0.0), *a, **kw)
-    try:
-        x, y = muffins.make_arrays(n, seed=seed, split=split)
-    finally:
-        muffins._compose = original
+    x, y = _draw(kind, n, seed, split)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=".npz", dir=path.parent)
     os.close(fd)
@@ -105,12 +102,12 @@ def augmentation(kind):
     elif kind == "lesson+noise":
         geometric = augmentation("lesson").layers
         noise = _noise(4.0)
-    elif kind == "everyday":
+    elif kind in ("everyday", "everyday-no-noise"):
         geometric = [layers.RandomFlip("horizontal"), layers.RandomRotation(0.07, fill_mode="reflect"),
                      layers.RandomZoom(0.2, fill_mode="reflect"),
                      layers.RandomTranslation(0.16, 0.16, fill_mode="reflect"),
                      layers.RandomContrast(0.2, value_range=(0, 255))]
-        noise = _noise(4.0)
+        noise = _noise(4.0) if kind == "everyday" else []
     else:
         raise ValueError(f"unknown augmentation {kind!r}")
     return keras.Sequential(list(geometric) + noise, name="augment")
@@ -288,6 +285,9 @@ DESIGNS["studio"] = {"labels": "studio", "val": "everyday", "augment": "everyday
                      "schedule": ["fixed", 100], "head_schedule": ["fixed", 40], "fine_tune": ["block3"],
                      "fine_tune_schedule": ["fixed", 30], "fine_tune_lr": 3e-4, "base": "pets-bakes 16000x15",
                      "scale_epochs": True}
+DESIGNS["studio-no-noise"] = {**DESIGNS["studio"], "augment": "everyday-no-noise"}  # ablations
+DESIGNS["studio-lesson-augmentation"] = {**DESIGNS["studio"], "augment": "lesson+noise"}
+DESIGNS["everyday"] = {**DESIGNS["studio"], "labels": "everyday"}
 CURVE = (20, 50, 100, 500, 2000)
 PLANS = {  # (design, rungs, label counts, draws)
     "pilot": [(d, RUNGS[:3], (200,), range(3)) for d in ("everyday-early", "studio-early")]
@@ -298,6 +298,8 @@ PLANS = {  # (design, rungs, label counts, draws)
     "full": [("studio", RUNGS, (200,), range(5)), ("studio", RUNGS[:1] + RUNGS[3:], CURVE, range(5)),
              ("studio", RUNGS[2:3], CURVE, range(5))],
     "portability": [("studio", RUNGS, (200,), [0])],
+    "ablation": [("studio-no-noise", RUNGS[1:2], (200,), range(5)), ("studio-lesson-augmentation", RUNGS[1:2], (200,), range(5)),
+                 ("everyday", RUNGS[:3], (200,), range(5))],
     "pilot3": [("studio-ft30-16k", RUNGS[3:], (50, 20, 200), range(3)), ("studio-ft30", RUNGS[3:], (50, 20), range(3))],
 }
 
@@ -530,6 +532,46 @@ def summary(results, design=None, budget=200):
     return "\n\n".join(parts)
 
 
+def live(design_name="studio", n=200, draw=0):
+    """What the lesson does live, timed in this fresh process: draw the photos (no cache), train the five rungs on
+    one draw with validation curves, load the base from its file. Returns wall and cpu seconds and peak memory."""
+    import resource
+
+    import keras
+
+    design, started = DESIGNS[design_name], {"wall": time.perf_counter(), "cpu": time.process_time()}
+    x, y = _draw(design["labels"], n)  # the lesson draws only its labelled photos (half per class)
+    x = x.astype("float32")
+    val, (x_test, y_test) = _draw(design["val"], 100, seed=1), _draw("everyday", 500, split="test")
+    drawn = time.perf_counter() - started["wall"]
+    for rung in RUNGS[:3]:
+        keras.utils.set_random_seed(draw)
+        model = scratch_model(x.shape[1], augmentation(design["augment"]) if rung != RUNGS[0] else None,
+                              tuple(design["dropout"]) if rung == RUNGS[2] else None)
+        model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"])
+        model.fit(x, y, validation_data=val, epochs=design["schedule"][1], batch_size=16, verbose=0)
+    run_transfer(design, base_path(design), x, y, val, x_test, y_test, draw)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"since_start_seconds": round(time.perf_counter() - STARTED, 1), "draw_seconds": round(drawn, 1), "wall_seconds": round(time.perf_counter() - started["wall"], 1),
+            "cpu_seconds": round(time.process_time() - started["cpu"], 1), "peak_mib": round(peak),
+            "largest_child_mib": round(children), "config": config()}
+
+
+def _draw(kind, n, seed=0, split="train"):
+    """Like ``photos`` but never from the cache (as in a cold lesson)."""
+    from utils import muffins
+
+    original = muffins._compose
+    if kind == "studio":
+        muffins._compose = lambda rng, *a, **kw: original(_StudioPose(rng, 0.0), *a, **kw)
+    try:
+        return muffins.make_arrays(n, seed=seed, split=split)
+    finally:
+        muffins._compose = original
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plan", choices=sorted(PLANS), help="what to measure")
@@ -538,6 +580,7 @@ def main(argv=None):
     parser.add_argument("--design", help="with --summary: also the curve, time to reach, portability and bars")
     parser.add_argument("--onednn", choices=("on", "off"), default="on",
                         help="oneDNN's CPU kernels (the lessons: on); off changes the order of float operations")
+    parser.add_argument("--live", action="store_true", help="time what the lesson trains live (one draw) and stop")
     parser.add_argument("--tag", action="store_true",
                         help="store runs under a key naming this process's CPUs and oneDNN (portability runs)")
     args = parser.parse_args(argv)
@@ -551,6 +594,9 @@ def main(argv=None):
 
     setup()
     setup_keras()
+    if args.live:
+        print(json.dumps(live()))
+        return 0
     start = time.time()
     results = measure(args.plan, args.json, config() if args.tag else None)
     print(f"{config()}: {time.time() - start:.0f} s")
