@@ -172,11 +172,14 @@ def _accuracy(model, x, y):
 
 
 def fit(model, x, y, val, x_test, y_test, schedule, learning_rate, seed, offset=(0.0, 0.0), batch=16, watch=None):
-    """Train with Adam; ``schedule`` = ("fixed", epochs) or ("early", max epochs, patience):
-    stop when validation loss has not improved for ``patience`` epochs and keep the best epoch's weights."""
+    """Train with Adam; ``schedule`` = ("fixed", epochs), ("cosine", epochs): the learning rate falls to 0 along
+    a half cosine, or ("early", max epochs, patience): stop when validation loss has not improved for ``patience``
+    epochs and keep the best epoch's weights."""
     import keras
 
     keras.utils.set_random_seed(seed)
+    if schedule[0] == "cosine":  # the learning rate falls smoothly from learning_rate to 0 over the run
+        learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, schedule[1] * -(-len(y) // batch))
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     curve = _TestCurve(x_test, y_test, offset, watch)
@@ -198,9 +201,9 @@ def fit(model, x, y, val, x_test, y_test, schedule, learning_rate, seed, offset=
 def scaled(schedule, n, design):
     """The schedule for ``n`` labels: as given up to 200 labels; above, the same number of photos seen as at
     200 labels (epochs x 200 / n), but at least a fifth of the epochs (designs with ``scale_epochs``)."""
-    if not design.get("scale_epochs") or n <= 200 or schedule[0] != "fixed":
+    if not design.get("scale_epochs") or n <= 200 or schedule[0] == "early":
         return tuple(schedule)
-    return ("fixed", max(round(schedule[1] * 200 / n), schedule[1] // 5))
+    return (schedule[0], max(round(schedule[1] * 200 / n), schedule[1] // 5))
 
 
 def run_scratch(rung, design, x, y, val, x_test, y_test, seed, watch=None):
@@ -285,6 +288,7 @@ DESIGNS["studio"] = {"labels": "studio", "val": "everyday", "augment": "everyday
                      "schedule": ["fixed", 100], "head_schedule": ["fixed", 40], "fine_tune": ["block3"],
                      "fine_tune_schedule": ["fixed", 30], "fine_tune_lr": 3e-4, "base": "pets-bakes 16000x15",
                      "scale_epochs": True}
+DESIGNS["studio-cosine"] = {**DESIGNS["studio"], "schedule": ["cosine", 60], "fine_tune_schedule": ["cosine", 20]}
 DESIGNS["studio-no-noise"] = {**DESIGNS["studio"], "augment": "everyday-no-noise"}  # ablations
 DESIGNS["studio-lesson-augmentation"] = {**DESIGNS["studio"], "augment": "lesson+noise"}
 DESIGNS["everyday"] = {**DESIGNS["studio"], "labels": "everyday"}
@@ -298,6 +302,7 @@ PLANS = {  # (design, rungs, label counts, draws)
     "full": [("studio", RUNGS, (200,), range(5)), ("studio", RUNGS[:1] + RUNGS[3:], CURVE, range(5)),
              ("studio", RUNGS[2:3], CURVE, range(5))],
     "portability": [("studio", RUNGS, (200,), [0])],
+    "cosine": [("studio-cosine", RUNGS, (200,), range(5))],
     "ablation": [("studio-no-noise", RUNGS[1:2], (200,), range(5)), ("studio-lesson-augmentation", RUNGS[1:2], (200,), range(5)),
                  ("everyday", RUNGS[:3], (200,), range(5))],
     "pilot3": [("studio-ft30-16k", RUNGS[3:], (50, 20, 200), range(3)), ("studio-ft30", RUNGS[3:], (50, 20), range(3))],
@@ -461,7 +466,7 @@ def time_to_reach(results, design, n, scratch_rung="from scratch"):
     scratch, tuned = runs(results, design, scratch_rung, n), runs(results, design, "pretrained, fine-tuned", n)
     rows = {}
     for draw in sorted(set(scratch) & set(tuned)):
-        target, spent = scratch[draw]["test"], scratch[draw]["cpu_seconds"]
+        target, spent = scratch[draw]["test"], scratch[draw]["curve"][-1][2]  # training only, as in the curve
         reached = next((p[2] for p in tuned[draw]["curve"] if p[1] >= target), None)
         rows[draw] = (target, spent, reached, None if reached is None else reached / spent)
     return rows
