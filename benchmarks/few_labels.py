@@ -292,14 +292,14 @@ DESIGNS["studio-cosine"] = {**DESIGNS["studio"], "schedule": ["cosine", 60], "fi
 DESIGNS["studio-no-noise"] = {**DESIGNS["studio"], "augment": "everyday-no-noise"}  # ablations
 DESIGNS["studio-lesson-augmentation"] = {**DESIGNS["studio"], "augment": "lesson+noise"}
 DESIGNS["everyday"] = {**DESIGNS["studio"], "labels": "everyday"}
-CURVE = (20, 50, 100, 500, 2000)
+CURVE = (100, 50, 20, 500, 2000)
 PLANS = {  # (design, rungs, label counts, draws)
     "pilot": [(d, RUNGS[:3], (200,), range(3)) for d in ("everyday-early", "studio-early")]
              + [(d, RUNGS[2:3], (200,), range(3)) for d in ("everyday-early-featdrop", "studio-early-featdrop")]
              + [(d, RUNGS[3:], (200, 50), range(3)) for d in ("everyday-early", "studio-early")],
     "pilot2": [("studio-probe-b32", RUNGS[:3], (200,), range(3)), ("studio-probe-b16", RUNGS[:1], (50, 20), range(3)),
                ("studio-probe-b16", RUNGS[:3], (200,), range(3))],
-    "full": [("studio", RUNGS, (200,), range(5)), ("studio", RUNGS[:1] + RUNGS[3:], CURVE, range(5)),
+    "full": [("studio", RUNGS, (200, 100), range(5)), ("studio", RUNGS[:1] + RUNGS[3:], CURVE, range(5)),
              ("studio", RUNGS[2:3], CURVE, range(5))],
     "portability": [("studio", RUNGS, (200,), [0])],
     "cosine": [("studio-cosine", RUNGS, (200,), range(5))],
@@ -586,6 +586,7 @@ def main(argv=None):
     parser.add_argument("--onednn", choices=("on", "off"), default="on",
                         help="oneDNN's CPU kernels (the lessons: on); off changes the order of float operations")
     parser.add_argument("--live", action="store_true", help="time what the lesson trains live (one draw) and stop")
+    parser.add_argument("--labels", type=int, default=200, help="with --live: the lesson's number of labels")
     parser.add_argument("--tag", action="store_true",
                         help="store runs under a key naming this process's CPUs and oneDNN (portability runs)")
     args = parser.parse_args(argv)
@@ -600,7 +601,7 @@ def main(argv=None):
     setup()
     setup_keras()
     if args.live:
-        print(json.dumps(live()))
+        print(json.dumps(live(n=args.labels)))
         return 0
     start = time.time()
     results = measure(args.plan, args.json, config() if args.tag else None)
