@@ -32,25 +32,13 @@ def colour_histograms(x, bins=8):
 
 
 def fit_eval(keras, model, xtr, ytr, xte, yte, epochs, batch=32, lr=1e-3):
-    """Train with Adam and binary cross-entropy; return (test accuracy, best test accuracy per epoch, seconds)."""
-    model.compile(optimizer=keras.optimizers.Adam(lr), loss="binary_crossentropy", metrics=["accuracy"])
+    """Train with Adam and cross-entropy; return (test accuracy, best test accuracy per epoch, seconds)."""
+    model.compile(optimizer=keras.optimizers.Adam(lr), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     start = time.perf_counter()
     hist = model.fit(xtr, ytr, epochs=epochs, batch_size=batch, validation_data=(xte, yte), verbose=0)
     seconds = time.perf_counter() - start
     acc = hist.history["val_accuracy"]
     return acc[-1], max(acc), seconds
-
-
-def small_cnn(keras, size):
-    """The lesson's CNN: three conv blocks 16/32/64, global max pooling, Dense 64."""
-    layers = keras.layers
-    return keras.Sequential([
-        keras.Input((size, size, 3)), layers.Rescaling(1 / 255),
-        layers.Conv2D(16, 3, activation="relu", padding="same"), layers.MaxPooling2D(),
-        layers.Conv2D(32, 3, activation="relu", padding="same"), layers.MaxPooling2D(),
-        layers.Conv2D(64, 3, activation="relu", padding="same"), layers.MaxPooling2D(),
-        layers.GlobalMaxPooling2D(), layers.Dense(64, activation="relu"), layers.Dense(1, activation="sigmoid"),
-    ])
 
 
 def load_folder(path, size):
@@ -88,28 +76,28 @@ def main(argv=None):
 
     import keras
 
+    from utils.models import build_cnn, build_dense_baseline
+
     layers = keras.layers
     htr, hte = colour_histograms(xtr), colour_histograms(xte)
     mu, sd = htr.mean(0), htr.std(0) + 1e-6
     htr, hte = (htr - mu) / sd, (hte - mu) / sd
     results = {}
     keras.utils.set_random_seed(args.seed)
-    m = keras.Sequential([keras.Input(htr.shape[1:]), layers.Dense(1, activation="sigmoid")])
+    m = keras.Sequential([keras.Input(htr.shape[1:]), layers.Dense(2, activation="softmax")])
     results["colour histogram, logistic"] = fit_eval(keras, m, htr, ytr, hte, yte, 60)
     keras.utils.set_random_seed(args.seed)
     m = keras.Sequential([keras.Input(htr.shape[1:]), layers.Dense(64, activation="relu"), layers.Dropout(0.3),
-                          layers.Dense(1, activation="sigmoid")])
+                          layers.Dense(2, activation="softmax")])
     results["colour histogram, small net"] = fit_eval(keras, m, htr, ytr, hte, yte, 60)
     keras.utils.set_random_seed(args.seed)
-    m = keras.Sequential([keras.Input(xtr.shape[1:]), layers.Rescaling(1 / 255), layers.Flatten(),
-                          layers.Dense(256, activation="relu"), layers.Dense(64, activation="relu"),
-                          layers.Dense(1, activation="sigmoid")])
+    m = build_dense_baseline(xtr.shape[1:], hidden=(256, 64))
     results["dense net on raw pixels"] = fit_eval(keras, m, xtr, ytr, xte, yte, 30, lr=3e-4)
     if not args.skip_cnn:
         for run in range(args.runs):
             keras.utils.set_random_seed(args.seed + run)
-            results[f"CNN 16/32/64 + global max pool (seed {args.seed + run})"] = fit_eval(
-                keras, small_cnn(keras, args.size), xtr, ytr, xte, yte, args.epochs)
+            results[f"lesson 06 CNN (seed {args.seed + run})"] = fit_eval(
+                keras, build_cnn((args.size, args.size, 3)), xtr, ytr, xte, yte, args.epochs)
     print(f"{'model':52s} {'test acc':>8s} {'best':>6s} {'train s':>8s}")
     for name, (acc, best, sec) in results.items():
         print(f"{name:52s} {acc:8.3f} {best:6.3f} {sec:8.1f}")

@@ -54,26 +54,6 @@ def draw_labelled(y, n_labelled=200, draw=0):
     return np.sort(np.concatenate([p[:per_class] for p in picks]))
 
 
-def augmentation():
-    """The lesson's augmentation block."""
-    import keras
-    from keras import layers
-
-    return keras.Sequential([
-        layers.RandomFlip("horizontal"), layers.RandomRotation(0.05, fill_mode="reflect"),
-        layers.RandomZoom(0.15, fill_mode="reflect"), layers.RandomTranslation(0.1, 0.1, fill_mode="reflect"),
-        layers.RandomContrast(0.2, value_range=(0, 255))], name="augment")
-
-
-def _fit(model, x, y, epochs, learning_rate, seed):
-    import keras
-
-    keras.utils.set_random_seed(seed)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    model.fit(x, y, epochs=epochs, batch_size=16, verbose=0)
-
-
 def _accuracy(model, x, y):
     return float(np.mean(model.predict(x, batch_size=250, verbose=0).argmax(axis=1) == y))
 
@@ -81,40 +61,33 @@ def _accuracy(model, x, y):
 def from_scratch(x, y, x_test, y_test, epochs=20, seed=0):
     """Test accuracy of the lesson's base + head with random weights, trained on (x, y)."""
     import keras
-    from keras import layers
 
-    from utils import pretrained
+    from utils import pretraining
 
     keras.utils.set_random_seed(seed)
-    base = pretrained.build_base(x.shape[1])  # built before the head, as in the lesson: same initial weights
-    inputs = keras.Input(shape=x.shape[1:])
-    h = layers.Dense(64, activation="relu")(base(inputs))
-    model = keras.Model(inputs, layers.Dense(2, activation="softmax")(h))
-    _fit(model, x, y, epochs, 1e-3, seed)
+    model = pretraining.build_classifier(pretraining.build_base(x.shape[1]))
+    pretraining.train(model, x, y, epochs, seed=seed)
     return _accuracy(model, x_test, y_test)
 
 
 def transfer(base_path, x, y, x_test, y_test, head_epochs=40, fine_tune_epochs=12, seed=0):
     """(frozen, fine-tuned) test accuracy of a saved base, trained on (x, y) as in the lesson."""
     import keras
-    from keras import layers
+
+    from utils import augmentation, pretraining
 
     base = keras.saving.load_model(base_path, compile=False)  # a fresh copy: fine-tuning changes it
     base.trainable = False
     features, features_test = base.predict(x, verbose=0), base.predict(x_test, verbose=0)
     keras.utils.set_random_seed(seed)
-    normalize = layers.Normalization()
-    normalize.adapt(features)
-    head = keras.Sequential([keras.Input(shape=features.shape[1:]), normalize, layers.Dense(64, activation="relu"),
-                             layers.Dropout(0.5), layers.Dense(2, activation="softmax")])
-    _fit(head, features, y, head_epochs, 1e-3, seed)
+    head = pretraining.build_head(features)
+    pretraining.train(head, features, y, head_epochs, seed=seed)
     frozen = _accuracy(head, features_test, y_test)
-    inputs = keras.Input(shape=x.shape[1:])
-    model = keras.Model(inputs, head(base(augmentation()(inputs), training=False)))
+    model = pretraining.build_transfer(base, head, augmentation.build_block())
     base.trainable = True
     for layer in base.layers:
         layer.trainable = layer.name.startswith("block3")
-    _fit(model, x, y, fine_tune_epochs, 3e-4, seed)
+    pretraining.train(model, x, y, fine_tune_epochs, 3e-4, seed)
     return frozen, _accuracy(model, x_test, y_test)
 
 
@@ -134,9 +107,9 @@ def source_with_target(n_images=3200, n_extra=400, size=64, seed=0):
 
 def pretrain_on(x, y, path, epochs=10, seed=0):
     """Train the lesson's base on (x, y) as its cached base is trained; save it to ``path`` and return the path."""
-    from utils import pretrained
+    from utils import pretraining
 
-    base, _ = pretrained.train_base(x, y, int(y.max()) + 1, epochs, seed)
+    base, _ = pretraining.train_base(x, y, int(y.max()) + 1, epochs, seed)
     base.save(path)
     return path
 
@@ -183,14 +156,14 @@ def main(argv=None):
     setup(keras=True)
     import tempfile
 
-    from utils import muffins, pretrained
+    from utils import base_cache, dataset
 
     start = time.time()
-    data = load_lesson_data(muffins.dataset_dir("synthetic"))
+    data = load_lesson_data(dataset.dataset_dir("synthetic"))
     with tempfile.TemporaryDirectory() as tmp:
         if args.source == "pets-bakes":
-            pretrained.load_base()  # builds the cache if it is missing
-            base_path = pretrained.CACHE_PATH
+            base_cache.load_base()  # builds the cache if it is missing
+            base_path = base_cache.CACHE_PATH
         else:
             base_path = pretrain_on(*source_with_target(), Path(tmp) / "with_target.keras")
         rows = trials(data, base_path, range(args.draws), args.epochs)

@@ -19,6 +19,9 @@ from nbconvert import SlidesExporter
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "build" / "slides"
 TEMPLATE = Path(__file__).resolve().with_name("offline.html.j2")
+STYLE = Path(__file__).resolve().with_name("deck.css")  # sizes of text, code, outputs on a 1280x720 slide
+SCRIPT = Path(__file__).resolve().with_name("deck.js")  # figures shrink to the height a slide has left
+SIZE = (1280, 720)  # reveal.js width and height: CSS px are screen px in a 1280x720 window
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = "Interactive widget: run this cell in JupyterLab (or RISE) to use it."
 
@@ -31,6 +34,8 @@ LOCAL = {
 }
 NEEDED = ["reveal.js/dist/reveal.js", "reveal.js/plugin/notes/notes.js", "reveal.js/dist/theme/white.css",
           "requirejs/require.js", "jquery/dist/jquery.min.js", "mathjax/MathJax.js"]
+
+NBVAL_MARKER = re.compile(r"\s*#\s*NBVAL_[A-Z_]+\s*")
 
 # Assets a page loads (not links a reader may click): src=, <link href=>, CSS url(), JS import.
 EXTERNAL_ASSET = re.compile(
@@ -65,6 +70,21 @@ def strip_widgets(nb):
     return nb
 
 
+def drop_test_markers(nb):
+    """Remove nbval's marker lines (``# NBVAL_IGNORE_OUTPUT`` ...) from code shown on slides: they are for the tests."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = "\n".join(line for line in cell.source.splitlines() if not NBVAL_MARKER.fullmatch(line))
+    return nb
+
+
+def number_cells(nb):
+    """Store each cell's index in ``metadata.cell_index`` (the template writes it as data-cell-index)."""
+    for index, cell in enumerate(nb.cells):
+        cell.metadata["cell_index"] = index
+    return nb
+
+
 def uses_mermaid(nb):
     """True when a notebook draws a mermaid diagram (which needs mermaid.js from the network)."""
     for cell in nb.cells:
@@ -82,9 +102,9 @@ def external_assets(html):
 
 def exporter():
     """A SlidesExporter that points every script and style sheet at the local copies."""
-    ex = SlidesExporter(template_file=str(TEMPLATE), **LOCAL)
+    ex = SlidesExporter(template_file=str(TEMPLATE), exclude_input_prompt=True, exclude_output_prompt=True, **LOCAL)
     ex.reveal_theme = "white"  # its fonts ship with reveal.js; "simple" imports Google Fonts
-    ex.reveal_scroll = True  # tall code or output scrolls instead of being cut off
+    ex.reveal_width, ex.reveal_height = map(str, SIZE)
     return ex
 
 
@@ -98,7 +118,9 @@ def export_deck(notebook, out=OUT):
     if uses_mermaid(nb):
         raise ValueError(f"{notebook.name} draws a mermaid diagram, which needs mermaid.js from the network: "
                          "use a matplotlib figure or an image instead")
-    html, _ = exporter().from_notebook_node(strip_widgets(nb), resources={"metadata": {"name": notebook.stem}})
+    html, _ = exporter().from_notebook_node(number_cells(drop_test_markers(strip_widgets(nb))), resources={
+        "metadata": {"name": notebook.stem},
+        "deck": {"css": STYLE.read_text(encoding="utf-8"), "js": SCRIPT.read_text(encoding="utf-8")}})
     remote = external_assets(html)
     if remote:
         raise ValueError(f"{notebook.name}: the deck would load {remote} from the network; use local files")

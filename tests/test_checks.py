@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from utils.checks import check_array, check_function, check_value
+from utils.checks import check_array, check_function, check_value, more_help
 
 
 def test_check_value_right_and_wrong(capsys):
@@ -76,3 +76,40 @@ def test_verdict_is_truthy_and_silent_in_notebooks(capsys):
 def test_messages_round_long_floats(capsys):
     assert not check_value(2.7554614543914795, 3.0)
     assert "= 2.755 is too small" in capsys.readouterr().out
+
+
+def test_hints_come_in_steps_on_request(capsys):
+    hints = ["think about what one ring of zeros adds", "each side grows by 2·P", "use np.pad"]
+    assert not check_value(3, 4, name="n", hints=hints)
+    out = capsys.readouterr().out
+    assert "Hint: think about what one ring of zeros adds" in out and "more_help()" in out
+    assert "each side" not in out and "np.pad" not in out  # stronger hints only on request
+    more_help()
+    out = capsys.readouterr().out
+    assert "Hint: each side grows by 2·P" in out and "again" in out and "np.pad" not in out
+    more_help()
+    assert "Hint: use np.pad" in capsys.readouterr().out
+    more_help()
+    out = capsys.readouterr().out
+    assert "No more hints" in out and "Solutions" in out
+
+
+def test_a_passing_check_forgets_the_hints_of_an_earlier_failure(capsys):
+    assert not check_array(np.zeros(2), np.ones(2), hints=["first", "second"])
+    assert check_array(np.ones(2), np.ones(2), hints=["first", "second"])
+    capsys.readouterr()
+    more_help()
+    assert "second" not in capsys.readouterr().out
+
+
+def test_one_hint_says_nothing_about_more_help(capsys):
+    assert not check_function(lambda x: x, lambda x: 2 * x, [1], hint="double it")
+    out = capsys.readouterr().out
+    assert "Hint: double it" in out and "more_help" not in out
+
+
+def test_bad_hints_are_refused_clearly():
+    with pytest.raises(TypeError, match="hints must be a string or a list of non-empty strings"):
+        check_value(1, 1, hints=[""])
+    with pytest.raises(TypeError, match="hints must be"):
+        check_value(1, 1, hints=42)

@@ -71,7 +71,7 @@ def test_pad2d_gray_and_colour():
 
 
 @pytest.mark.parametrize("image, p, err, match", [
-    (np.ones((2, 2)), -1, ValueError, "padding must be >= 0"),
+    (np.ones((2, 2)), -1, ValueError, "padding must be at least 0"),
     (np.ones((2, 2)), 1.5, TypeError, "padding must be an int"),
     (np.ones(4), 1, ValueError, "expected a 2-D or 3-D"),
     (None, 1, TypeError, "image is None"),
@@ -89,9 +89,9 @@ def test_output_size(i, f, p, s, expected):
 
 
 @pytest.mark.parametrize("args, err, match", [
-    ((5, 3, 0, 0), ValueError, "stride must be >= 1"),
-    ((5, 3, 0, -2), ValueError, "stride must be >= 1"),
-    ((5, 3, -1, 1), ValueError, "padding must be >= 0"),
+    ((5, 3, 0, 0), ValueError, "stride must be a positive int"),
+    ((5, 3, 0, -2), ValueError, "stride must be a positive int"),
+    ((5, 3, -1, 1), ValueError, "padding must be at least 0"),
     ((3, 5, 0, 1), ValueError, "larger than the padded input"),
     ((5.0, 3, 0, 1), TypeError, "must be an int"),
     ((5, 3, 0, True), TypeError, "must be an int"),
@@ -187,9 +187,9 @@ def test_vectorised_equals_naive_and_flip(h, w, c, f, stride, padding, seed):
 
 @pytest.mark.parametrize("func", [correlate2d, conv2d, correlate2d_naive])
 @pytest.mark.parametrize("image, kernel, kwargs, err, match", [
-    (np.ones((5, 5)), np.ones((3, 3)), {"stride": 0}, ValueError, "stride must be >= 1"),
+    (np.ones((5, 5)), np.ones((3, 3)), {"stride": 0}, ValueError, "stride must be a positive int"),
     (np.ones((5, 5)), np.ones((3, 3)), {"stride": 1.0}, TypeError, "stride must be an int"),
-    (np.ones((5, 5)), np.ones((3, 3)), {"padding": -1}, ValueError, "padding must be >= 0"),
+    (np.ones((5, 5)), np.ones((3, 3)), {"padding": -1}, ValueError, "padding must be at least 0"),
     (np.ones((5, 5)), np.ones((3, 3)), {"padding": "full"}, ValueError, "'valid', 'same' or an int"),
     (np.ones((2, 2)), np.ones((3, 3)), {}, ValueError, "larger than the"),
     (np.ones((5, 5)), np.ones((2, 2)), {"padding": "same"}, ValueError, "odd kernel"),

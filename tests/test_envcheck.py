@@ -25,6 +25,56 @@ def test_read_pins_rejects_bad_files(tmp_path):
     bad.write_text("numpy>=2\n")
     with pytest.raises(ValueError, match="name==version"):
         envcheck.read_pins(bad)
+    bad.write_text('numpy==2.4.6\nnumpy==2.4.5; sys_platform == "linux"\n')
+    with pytest.raises(ValueError, match="pinned twice"):
+        envcheck.read_pins(bad, {"sys_platform": "linux"})
+    assert envcheck.read_pins(bad, {"sys_platform": "win32"}) == {"numpy": "2.4.6"}
+
+
+MACHINES = {"windows": {"sys_platform": "win32", "platform_machine": "AMD64"},
+            "macos-arm": {"sys_platform": "darwin", "platform_machine": "arm64"},
+            "macos-intel": {"sys_platform": "darwin", "platform_machine": "x86_64"},
+            "linux": {"sys_platform": "linux", "platform_machine": "x86_64"},
+            "linux-arm": {"sys_platform": "linux", "platform_machine": "aarch64"}}
+
+
+@pytest.mark.parametrize("kind, tensorflow", [("windows", "tensorflow-cpu"), ("linux", "tensorflow-cpu"),
+                                              ("macos-arm", "tensorflow"), ("linux-arm", "tensorflow"),
+                                              ("macos-intel", None)])
+def test_markers_pick_each_platforms_tensorflow(kind, tensorflow):
+    pins = envcheck.read_pins(envcheck.REQUIREMENTS, MACHINES[kind])
+    assert [name for name in pins if name.startswith("tensorflow")] == ([tensorflow] if tensorflow else [])
+    assert pins["keras"] == "3.15.1"
+
+
+def test_dev_requirements_follow_the_include():
+    dev = envcheck.read_pins(envcheck.COURSE_ROOT / "requirements-dev.txt")
+    assert dev["nbval"] and dev["keras"] == "3.15.1"
+    assert "nbval" not in envcheck.read_pins()
+
+
+@pytest.mark.parametrize("kind, command", [("windows", "`py -3.11 -m course env`"), ("linux", "`python3 -m course env`"),
+                                           ("macos-arm", "`python3 -m course env`"),
+                                           ("colab", "run the lesson's first cell again")])
+def test_fix_all_speaks_each_platforms_language(kind, command):
+    assert command in envcheck.fix_all(kind)
+    assert "make" not in envcheck.fix_all(kind) and ".venv/bin" not in envcheck.fix_all(kind)
+
+
+@pytest.mark.parametrize("kind, wanted", [("windows", '"tensorflow-cpu==2.21.0" "keras==3.15.1"'),
+                                          ("linux", '"tensorflow-cpu==2.21.0" "keras==3.15.1"'),
+                                          ("macos-arm", '"tensorflow==2.21.0" "keras==3.15.1"'),
+                                          ("linux-arm", '"tensorflow==2.21.0" "keras==3.15.1"'),
+                                          ("macos-intel", "Colab or Binder"), ("colab", "Colab provides TensorFlow")])
+def test_tensorflow_fix_per_platform(kind, wanted):
+    pins = envcheck.read_pins(envcheck.REQUIREMENTS, MACHINES.get(kind))
+    assert wanted in envcheck.tensorflow_fix(pins, kind)
+
+
+def test_colab_checks_the_colab_requirements(monkeypatch):
+    monkeypatch.setitem(sys.modules, "google.colab", object())
+    assert envcheck.requirements_file().name == "requirements-colab.txt"
+    assert "tensorflow" not in " ".join(envcheck.read_pins())
 
 
 @pytest.mark.parametrize("version, status", [((3, 11, 7), "ok"), ((3, 12, 1), "ok"), ((3, 10, 14), "fail"),
@@ -34,7 +84,15 @@ def test_python_version(version, status):
     assert check.status == status
     assert f"Python {version[0]}.{version[1]}" in check.detail
     if status == "fail":
-        assert "make course PYTHON=python3.11" in check.fix
+        assert "-m course lab" in check.fix and "make" not in check.fix
+
+
+@pytest.mark.parametrize("kind, advice", [("windows", "py -3.11 -m course lab"), ("windows", "winget"),
+                                          ("macos-arm", "brew install python@3.11"),
+                                          ("linux", "sudo apt install python3.11 python3.11-venv"),
+                                          ("macos-intel", "Colab or Binder")])
+def test_python_advice_per_platform(kind, advice):
+    assert advice in envcheck.check_python((3, 10), kind).fix
 
 
 def test_package_ok_here():
@@ -45,7 +103,7 @@ def test_missing_package_says_what_to_install(monkeypatch):
     monkeypatch.setattr(envcheck.metadata, "version", missing)
     check = envcheck.check_package("keras", "3.15.1")
     assert check.status == "fail" and "not installed" in check.detail
-    assert '%pip install "keras==3.15.1"' in check.fix and "make env" in check.fix
+    assert '%pip install "keras==3.15.1"' in check.fix and "-m course env" in check.fix
 
 
 def test_other_version_is_a_warning(monkeypatch):

@@ -4,74 +4,20 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from sklearn import metrics  # noqa: E402
 
 from utils import evaluation as ev  # noqa: E402
 
 NAMES = ["chihuahua", "muffin"]
 
 
-def test_confusion_matrix_counts():
-    y_true = np.array([0, 0, 0, 1, 1, 2])
-    y_pred = np.array([0, 1, 0, 1, 1, 0])
-    cm = ev.confusion_matrix(y_true, y_pred, n_classes=3)
-    np.testing.assert_array_equal(cm, [[2, 1, 0], [0, 2, 0], [1, 0, 0]])
-    assert cm.sum() == 6
-
-
-def test_confusion_matrix_matches_a_loop():
-    rng = np.random.default_rng(0)
-    y_true, y_pred = rng.integers(0, 2, 200), rng.integers(0, 2, 200)
-    cm = ev.confusion_matrix(y_true, y_pred)
-    for i in range(2):
-        for j in range(2):
-            assert cm[i, j] == np.sum((y_true == i) & (y_pred == j))
-
-
-@pytest.mark.parametrize(
-    "y_true, y_pred, message",
-    [
-        ([0, 1], [0], "one prediction per image"),
-        ([[0, 1]], [[0, 1]], "1-D array"),
-        ([0.2, 0.8], [0, 1], "probs.argmax"),
-        ([0, 3], [0, 1], "n_classes is 2"),
-        ([], [], "non-empty"),
-    ],
-)
-def test_confusion_matrix_bad_input(y_true, y_pred, message):
-    with pytest.raises(ValueError, match=message):
-        ev.confusion_matrix(y_true, y_pred)
-
-
-def test_precision_recall_by_hand():
-    cm = np.array([[40, 10], [5, 45]])  # 40 chihuahuas found, 10 called muffin; 5 muffins called chihuahua
-    precision, recall = ev.precision_recall(cm)
-    np.testing.assert_allclose(precision, [40 / 45, 45 / 55])
-    np.testing.assert_allclose(recall, [40 / 50, 45 / 50])
-
-
-def test_precision_recall_without_predictions_of_a_class():
-    precision, recall = ev.precision_recall(np.array([[3, 0], [2, 0]]))
-    np.testing.assert_allclose(precision, [0.6, 0.0])
-    np.testing.assert_allclose(recall, [1.0, 0.0])
-    with pytest.raises(ValueError, match="square confusion matrix"):
-        ev.precision_recall(np.ones((2, 3)))
-
-
-def test_report_text():
-    text = ev.report(np.array([[40, 10], [5, 45]]), NAMES)
-    lines = text.splitlines()
-    assert lines[0].split() == ["class", "precision", "recall", "images"]
-    assert lines[1].split() == ["chihuahua", "0.89", "0.80", "50"]
-    assert lines[2].split() == ["muffin", "0.82", "0.90", "50"]
-    assert lines[3].split() == ["accuracy", "0.85", "100"]
-    with pytest.raises(ValueError, match="3 class names for a 2-class"):
-        ev.report(np.eye(2, dtype=int), ["a", "b", "c"])
-
-
-def test_plot_confusion_matrix():
-    fig = ev.plot_confusion_matrix(np.array([[40, 10], [5, 45]]), NAMES)
+def test_plot_confusion_matrix_puts_each_count_in_its_row_and_column():
+    y_true = np.repeat([0, 0, 1, 1], [40, 10, 5, 45])     # 10 chihuahuas called muffin, 5 muffins called chihuahua
+    y_pred = np.repeat([0, 1, 0, 1], [40, 10, 5, 45])
+    fig = ev.plot_confusion_matrix(metrics.confusion_matrix(y_true, y_pred), NAMES)
     ax = fig.axes[0]
-    assert sorted(t.get_text() for t in ax.texts) == ["10", "40", "45", "5"]
+    at = {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_text() for t in ax.texts}
+    assert at == {(0, 0): "40", (0, 1): "10", (1, 0): "5", (1, 1): "45"}   # (row = truth, column = prediction)
     assert ax.get_xlabel() == "prediction" and ax.get_ylabel() == "truth"
     plt.close(fig)
     with pytest.raises(ValueError, match="2×2 matrix"):
@@ -121,3 +67,80 @@ def test_show_mistakes_titles():
     fig = ev.show_mistakes(images[:1], [0], [[1.0, 0.0]], NAMES)
     assert "No mistakes" in fig.axes[0].texts[0].get_text()
     plt.close(fig)
+
+
+# ------------------------------------------------------------------------- several models compared
+RESULTS = {"from scratch": 0.7, "+ augmentation": 0.76, "pretrained, frozen": 0.9}
+
+
+def test_results_table_lists_gains_over_the_first_rung():
+    table = ev.results_table(RESULTS)
+    lines = table.splitlines()
+    assert len(lines) == 2 + len(RESULTS)
+    assert "70.0%" in lines[2] and "+0.0 points" in lines[2]
+    assert "+ augmentation" in lines[3] and "+6.0 points" in lines[3]
+    assert "+20.0 points" in lines[4]
+
+
+@pytest.mark.parametrize("bad, error, message", [
+    ({}, ValueError, "non-empty dict"), ([0.5], ValueError, "non-empty dict"),
+    ({"a": 1.5}, ValueError, "between 0 and 1"), ({"a": "high"}, TypeError, "must be a number")])
+def test_results_reject_bad_input(bad, error, message):
+    with pytest.raises(error, match=message):
+        ev.results_table(bad)
+    with pytest.raises(error, match=message):
+        ev.plot_ladder(bad)
+
+
+def test_plot_ladder_draws_one_labelled_bar_per_rung():
+    fig = ev.plot_ladder(RESULTS)
+    ax = fig.axes[0]
+    heights = [p.get_height() for p in ax.patches]
+    np.testing.assert_allclose(heights, [70, 76, 90])
+    labels = [t.get_text() for t in ax.texts]
+    assert {"70 %", "76 %", "90 %"} <= set(labels)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["coin flip"], "the chance line is in the legend"
+
+
+def test_plot_validation_curves():
+    hist = {"a": {"val_accuracy": [0.5, 0.6, 0.7]}, "b": {"val_accuracy": [0.5, 0.8]}}
+    fig = ev.plot_validation_curves(hist)
+    lines = fig.axes[0].get_lines()
+    assert len(lines) == 2
+    np.testing.assert_allclose(lines[0].get_ydata(), [50, 60, 70])
+    with pytest.raises(ValueError, match="val_accuracy"):
+        ev.plot_validation_curves({"a": {"accuracy": [0.5]}})
+    with pytest.raises(ValueError, match="non-empty dict"):
+        ev.plot_validation_curves({})
+
+
+
+def test_accuracy_by_group_splits_each_rung_over_the_groups():
+    y = np.array([0, 0, 1, 1, 1, 0])
+    hard = np.array([False, False, False, False, True, True])
+    table = ev.accuracy_by_group(y, {"a": [0, 0, 1, 1, 0, 1], "b": y}, {"easy": ~hard, "hard": hard})
+    assert table == {"a": {"easy": 1.0, "hard": 0.0}, "b": {"easy": 1.0, "hard": 1.0}}
+    text = ev.group_table(table)
+    assert text.splitlines()[0].split() == ["rung", "easy", "hard"]
+    assert "100.0%" in text.splitlines()[2] and "0.0%" in text.splitlines()[2]
+
+
+@pytest.mark.parametrize("predictions, groups, message", [
+    ({}, {"all": np.ones(3, bool)}, "non-empty dicts"),
+    ({"a": [0, 1, 1]}, {"all": np.ones(3)}, "boolean mask"),
+    ({"a": [0, 1, 1]}, {"none": np.zeros(3, bool)}, "at least one"),
+    ({"a": np.zeros((3, 2))}, {"all": np.ones(3, bool)}, "argmax"),
+])
+def test_accuracy_by_group_rejects_bad_input(predictions, groups, message):
+    with pytest.raises(ValueError, match=message):
+        ev.accuracy_by_group(np.array([0, 1, 1]), predictions, groups)
+
+
+def test_plot_groups_draws_one_bar_per_rung_and_group():
+    table = {"scratch": {"easy": 0.9, "hard": 0.6}, "fine-tuned": {"easy": 0.92, "hard": 0.85}}
+    fig = ev.plot_groups(table)
+    ax = fig.axes[0]
+    assert len(ax.patches) == 4 and ax.get_ylabel() == "test accuracy (%)"
+    assert sorted(round(p.get_height()) for p in ax.patches) == [60, 85, 90, 92]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["coin flip", "easy", "hard"]
+    matplotlib.pyplot.close(fig)

@@ -16,6 +16,7 @@ from utils.models import build_cnn  # noqa: E402
 
 @pytest.fixture(scope="module")
 def tiny():
+    keras.utils.set_random_seed(0)  # the same weights whichever tests ran before
     return build_cnn((8, 8, 3), filters=(2, 3), dense_units=4)
 
 
@@ -139,7 +140,8 @@ def test_overlay_heatmap():
     heat[0, 0] = 1
     out = explain.overlay_heatmap(img, heat, alpha=0.5)
     assert out.shape == (16, 16, 3) and out.dtype == np.uint8
-    assert out[0, 0, 0] > out[15, 15, 0]  # hot corner is red in 'jet'
+    assert out[0, 0].sum() > out[15, 15].sum()  # the hot corner is bright
+    np.testing.assert_allclose(out[0, 0], 0.5 * np.array(plt.get_cmap("inferno")(1.0)[:3]) * 255, atol=1)
     with pytest.raises(ValueError, match="between 0 and 1"):
         explain.overlay_heatmap(img, heat * 3)
     with pytest.raises(ValueError, match=r"RGB of shape \(H, W, 3\)"):
@@ -156,6 +158,9 @@ def test_plots(tiny):
     maps = explain.feature_maps(tiny, img)
     fig = explain.plot_feature_maps(img, maps, n_channels=2)
     assert len(fig.axes) == 4 * 3
+    assert sum(len(ax.images) for ax in fig.axes[::3]) == 1, "the input is drawn once, not on every row"
+    assert [ax.get_title() for ax in fig.axes[1:3]] == [f"{maps[0][0]} #0\n8×8", f"{maps[0][0]} #1\n8×8"]
+    assert fig.axes[3].texts[0].get_text() == f"{maps[1][0]}\n{maps[1][1].shape[-1]} maps"
     plt.close(fig)
     fig = explain.plot_grad_cam([img, img], [np.ones((2, 2)), np.zeros((2, 2))], titles=["a", "b"])
     assert [ax.get_title() for ax in fig.axes[:2]] == ["a", "b"]

@@ -39,8 +39,8 @@ def test_check_reports_classes_and_counts(good):
     report = folders.check_image_folder(good)
     assert report["classes"] == ["chihuahua", "muffin"]
     assert report["counts"] == {"chihuahua": 6, "muffin": 6}
-    assert report["summary"] == "train: 2 classes, chihuahua 6, muffin 6 (12 images)"
-    assert all(not v for v in report["converted"].values())
+    assert report["text"].splitlines()[0] == "train: 2 classes, chihuahua 6, muffin 6 (12 images)"
+    assert report["troubles"] == {"hidden file": [good / "muffin" / ".DS_Store"]}, "only the ignored system file"
 
 
 def test_check_notes_images_that_get_converted(tmp_path):
@@ -50,11 +50,11 @@ def test_check_notes_images_that_get_converted(tmp_path):
     write(root / "a" / "rgba.png", np.dstack([img, np.full((30, 30), 100, np.uint8)]))
     write(root / "b" / "deep.png", img.astype(np.uint16) * 257)
     write(root / "b" / "huge.jpg", cv2.resize(img, (4100, 4000)), ".jpg")
-    conv = folders.check_image_folder(root)["converted"]
-    assert [p.name for p in conv["grayscale"]] == ["gray.png"]
-    assert [p.name for p in conv["alpha"]] == ["rgba.png"]
-    assert [p.name for p in conv["16-bit"]] == ["deep.png"]
-    assert [p.name for p in conv["large"]] == ["huge.jpg"]
+    found = folders.check_image_folder(root)["troubles"]
+    assert [p.name for p in found["grayscale"]] == ["gray.png"]
+    assert [p.name for p in found["transparent"]] == ["rgba.png"]
+    assert [p.name for p in found["16-bit"]] == ["deep.png"]
+    assert [p.name for p in found["huge"]] == ["huge.jpg"]
 
 
 # ---------------------------------------------------------------------------------------------- bad folders
@@ -69,7 +69,7 @@ def test_a_file_instead_of_a_folder(good):
 
 
 def test_path_of_wrong_type():
-    with pytest.raises(TypeError, match="folder path"):
+    with pytest.raises(TypeError, match="folder must be a path"):
         folders.check_image_folder(["train"])
 
 
@@ -93,19 +93,19 @@ def test_single_class(tmp_path):
 
 def test_empty_class(good):
     (good / "croissant").mkdir()
-    with pytest.raises(ValueError, match="croissant/ in 'train' hold no images"):
+    with pytest.raises(ValueError, match=r"empty class \(1\): croissant\n.*add photos or delete the folder"):
         folders.check_image_folder(good)
 
 
-def test_non_image_files_are_named(good):
+def test_non_image_files_are_named_but_do_not_stop_loading(good):
     (good / "muffin" / "notes.txt").write_text("hello")
-    with pytest.raises(ValueError, match="not images: muffin/notes.txt"):
-        folders.check_image_folder(good)
+    report = folders.check_image_folder(good)
+    assert "- not an image (1): muffin/notes.txt\n    what to do: the loader ignores these" in report["text"]
 
 
 def test_formats_keras_cannot_read_are_named(good):
     write(good / "chihuahua" / "phone.webp", photo(), ".webp")
-    with pytest.raises(ValueError, match="convert these to PNG or JPEG: chihuahua/phone.webp"):
+    with pytest.raises(ValueError, match=r"unsupported format \(1\): chihuahua/phone.webp\n.*convert them to PNG"):
         folders.check_image_folder(good)
 
 
@@ -114,24 +114,41 @@ def test_corrupt_files_are_named(good):
     (good / "chihuahua" / "empty.jpg").write_bytes(b"")
     jpeg = (good / "chihuahua" / "dog_0.jpg").read_bytes()
     (good / "chihuahua" / "cut.jpg").write_bytes(jpeg[: len(jpeg) // 2])
-    with pytest.raises(ValueError, match=r"3 file\(s\) cannot be read.*chihuahua/cut.jpg, chihuahua/empty.jpg, "
-                                         r"muffin/random.png"):
+    with pytest.raises(ValueError, match=r"unreadable \(3\): chihuahua/cut.jpg, chihuahua/empty.jpg, "
+                                         r"muffin/random.png\n.*damaged, truncated or empty"):
         folders.check_image_folder(good)
 
 
 def test_a_png_named_jpg_is_fine_but_a_tiff_named_png_is_not(good):
     write(good / "muffin" / "really_png.jpg", photo())
-    assert folders.check_image_folder(good)["counts"]["muffin"] == 7
+    report = folders.check_image_folder(good)
+    assert report["counts"]["muffin"] == 7 and report["troubles"]["misnamed"] == [good / "muffin" / "really_png.jpg"]
     write(good / "muffin" / "really_tiff.png", photo(), ".tiff")
-    with pytest.raises(ValueError, match="really_tiff.png.*TIFF"):
+    with pytest.raises(ValueError, match=r"unsupported format \(1\): muffin/really_tiff.png"):
         folders.check_image_folder(good)
 
 
 def test_many_bad_files_are_summarised(good):
-    for i in range(8):
-        (good / "muffin" / f"bad_{i}.png").write_bytes(b"not a png")
-    with pytest.raises(ValueError, match=r"8 file\(s\).*bad_4.png and 3 more"):
+    for i in range(14):
+        (good / "muffin" / f"bad_{i:02d}.png").write_bytes(b"not a png")
+    with pytest.raises(ValueError, match=r"unreadable \(14\):.*bad_09.png and 4 more"):
         folders.check_image_folder(good)
+    report = folders.scan_image_folder(good)
+    assert len(report["troubles"]["unreadable"]) == 14, "the report itself lists every file"
+
+
+def test_every_category_is_reported_at_once(good):
+    """The issue's complaint: four rounds of fix-and-retry. One check must name all of these."""
+    write(good / "chihuahua" / "phone.webp", photo(), ".webp")
+    (good / "muffin" / "notes.txt").write_text("hello")
+    (good / "muffin" / "broken.png").write_bytes(b"broken")
+    (good / "chihuahua" / "._dog_0.jpg").write_bytes(b"\x00\x05\x16\x07" + bytes(100))
+    with pytest.raises(ValueError) as err:
+        folders.check_image_folder(good)
+    text = str(err.value)
+    for name in ("chihuahua/phone.webp", "muffin/notes.txt", "muffin/broken.png", "chihuahua/._dog_0.jpg"):
+        assert name in text
+    assert text.index("ERRORS") < text.index("WARNINGS") < text.index("IGNORED")
 
 
 # ---------------------------------------------------------------------------------------------- loading
@@ -186,7 +203,6 @@ def test_loader_matches_load_image(good):
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"image_size": (64,)}, "image_size must be an int or"),
     ({"image_size": 0}, "image_size must be an int or"),
     ({"batch_size": 0}, "batch_size must be a positive int"),
     ({"validation_split": 1.5, "subset": "training"}, "validation_split must be a float between 0 and 1"),
@@ -199,6 +215,11 @@ def test_loader_rejects_bad_options(good, kwargs, match):
         folders.load_image_folder(good, **kwargs)
 
 
+def test_loader_rejects_an_image_size_of_the_wrong_kind(good):
+    with pytest.raises(TypeError, match="image_size must be an int or a pair of ints"):
+        folders.load_image_folder(good, image_size=(64,))
+
+
 def test_binary_labels_need_two_classes(good):
     write(good / "croissant" / "c.png", photo())
     with pytest.raises(ValueError, match="needs exactly 2 classes"):
@@ -206,20 +227,20 @@ def test_binary_labels_need_two_classes(good):
 
 
 def test_loads_the_generated_set(tmp_path):
-    from utils import muffins
+    from utils import dataset, muffins
 
-    out = muffins.generate(tmp_path / "mc", n_train=8, n_test=4, size=32, progress=False)
+    out = dataset.generate(tmp_path / "mc", n_train=8, n_test=4, size=32, progress=False)
     ds, names = folders.load_image_folder(out / "train", image_size=(32, 32), batch_size=8, shuffle=False,
                                           verbose=False)
     x, y = next(iter(ds))
     assert names == ["chihuahua", "muffin"] and x.shape == (8, 32, 32, 3)
-    assert np.array_equal(x.numpy()[0].astype(np.uint8), muffins._draw_one(0, 0, "train", 32, 0))
+    assert np.array_equal(x.numpy()[0].astype(np.uint8), muffins.draw_one(0, 0, "train", 32, 0))
 
 
 def test_generated_files_are_trusted_but_others_beside_them_are_checked(tmp_path):
-    from utils import muffins
+    from utils import dataset, muffins
 
-    out = muffins.generate(tmp_path / "mc", n_train=4, n_test=2, size=16, progress=False)
+    out = dataset.generate(tmp_path / "mc", n_train=4, n_test=2, size=16, progress=False)
     assert folders.check_image_folder(out / "test")["counts"] == {"chihuahua": 1, "muffin": 1}
     (out / "test" / "muffin" / "added.png").write_bytes(b"broken")
     with pytest.raises(ValueError, match="muffin/added.png"):
@@ -261,7 +282,7 @@ def test_load_image_rejects_bad_input(tmp_path):
     good = write(tmp_path / "ok.png", photo())
     with pytest.raises(ValueError, match="dtype must be"):
         folders.load_image(good, dtype="float64")
-    with pytest.raises(ValueError, match="image_size must be"):
+    with pytest.raises(ValueError, match="size must be"):
         folders.load_image(good, (-1, 5))
-    with pytest.raises(TypeError, match="file path"):
+    with pytest.raises(TypeError, match="image file must be a path"):
         folders.load_image(None)

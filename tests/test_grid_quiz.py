@@ -36,7 +36,7 @@ def test_score_message():
     assert gq.score_message(13, 15, 16) == "You: 13 / 16 · CNN: 15 / 16 — the CNN wins."
     assert gq.score_message(16, 15, 16) == "You: 16 / 16 · CNN: 15 / 16 — you win!"
     assert gq.score_message(15, 15, 16, unanswered=1).endswith("a draw. (1 image left unlabelled counted as wrong.)")
-    with pytest.raises(ValueError, match="student must be an int between 0 and total=16"):
+    with pytest.raises(ValueError, match="student must be between 0 and 16"):
         gq.score_message(17, 15, 16)
 
 

@@ -34,6 +34,40 @@ def test_build_cnn_flatten_and_avg_heads():
     assert isinstance(avg.get_layer("avg_pool"), keras.layers.GlobalAveragePooling2D)
 
 
+def test_build_cnn_without_relu_and_with_average_pooling():
+    linear = models.build_cnn((8, 8, 3), filters=(2, 3), dense_units=4, activation=None, pooling="avg",
+                              block_pooling="avg")
+    kinds = [type(layer).__name__ for layer in linear.layers]
+    assert kinds == ["Rescaling", "Conv2D", "AveragePooling2D", "Conv2D", "AveragePooling2D",
+                     "GlobalAveragePooling2D", "Dense", "Dense"]
+    assert [layer.get_config()["activation"] for layer in linear.layers if "activation" in layer.get_config()] == [
+        "linear", "linear", "linear", "softmax"]
+    assert linear.count_params() == models.build_cnn((8, 8, 3), filters=(2, 3), dense_units=4).count_params()
+
+
+def test_a_cnn_without_any_non_linearity_is_one_linear_map():
+    """No ReLU, average pooling: the logit difference is linear in the pixels (f(a + b) = f(a) + f(b) - f(0))."""
+    from keras import ops
+
+    keras.utils.set_random_seed(3)
+    linear = models.build_cnn((8, 8, 3), filters=(2, 3), dense_units=4, activation=None, pooling="avg",
+                              block_pooling="avg")
+    rng = np.random.default_rng(0)
+    a, b = rng.uniform(0, 255, (2, 1, 8, 8, 3)).astype("float32")
+    zero = np.zeros_like(a)
+
+    def logit(x):  # log P(muffin) - log P(chihuahua): the one score a two-class softmax decides with
+        p = ops.convert_to_numpy(linear(x)).astype("float64")
+        return np.log(p[:, 1]) - np.log(p[:, 0])
+
+    np.testing.assert_allclose(logit(a + b), logit(a) + logit(b) - logit(zero), atol=1e-4)
+    relu = models.build_cnn((8, 8, 3), filters=(2, 3), dense_units=4)
+    relu.set_weights(linear.get_weights())
+    out = [ops.convert_to_numpy(relu(x)).astype("float64") for x in (a + b, a, b, zero)]
+    logits = [np.log(p[:, 1]) - np.log(p[:, 0]) for p in out]
+    assert not np.allclose(logits[0], logits[1] + logits[2] - logits[3], atol=1e-4)
+
+
 def test_build_dense_baseline_counts():
     model = models.build_dense_baseline((4, 4, 3), hidden=(5,))
     assert [layer.name for layer in model.layers] == ["rescale", "flatten", "dense1", "output"]
@@ -49,8 +83,10 @@ def test_build_dense_baseline_counts():
         ({"filters": (16, 0)}, ValueError, "positive ints"),
         ({"filters": 16}, TypeError, "sequence"),
         ({"pooling": "mean"}, ValueError, "pooling must be one of"),
-        ({"n_classes": 1}, ValueError, "n_classes must be an int >= 2"),
-        ({"dense_units": 2.5}, ValueError, "dense_units"),
+        ({"n_classes": 1}, ValueError, "n_classes must be at least 2"),
+        ({"dense_units": 2.5}, TypeError, "dense_units must be an int"),
+        ({"activation": "tanh"}, ValueError, "activation must be one of"),
+        ({"block_pooling": "flatten"}, ValueError, "block_pooling must be one of"),
     ],
 )
 def test_build_cnn_bad_arguments(kwargs, error, message):
@@ -110,26 +146,6 @@ def test_probability_sentence():
 def test_probability_sentence_bad_input(probs, names, message):
     with pytest.raises(ValueError, match=message):
         models.probability_sentence(probs, names)
-
-
-def test_save_and_load_round_trip(tiny, tmp_path):
-    x = np.random.default_rng(1).integers(0, 256, (3, 8, 8, 3)).astype("float32")
-    path = models.save_model(tiny, tmp_path / "sub" / "tiny.keras")
-    assert path.is_file()
-    loaded = models.load_model(path)
-    np.testing.assert_allclose(models.predict_proba(loaded, x), models.predict_proba(tiny, x), atol=1e-6)
-    assert [layer.name for layer in loaded.layers] == [layer.name for layer in tiny.layers]
-
-
-def test_save_and_load_errors(tiny, tmp_path):
-    with pytest.raises(ValueError, match="must end in '.keras'"):
-        models.save_model(tiny, tmp_path / "model.h5")
-    with pytest.raises(TypeError, match="keras.Model"):
-        models.save_model("not a model", tmp_path / "m.keras")
-    with pytest.raises(TypeError, match="str or pathlib.Path"):
-        models.load_model(42)
-    with pytest.raises(FileNotFoundError, match="no model file at 'missing.keras'"):
-        models.load_model(tmp_path / "missing.keras")
 
 
 def test_classify_image_any_size_grayscale_or_rgba(tiny, tmp_path):

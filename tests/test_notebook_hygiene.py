@@ -94,7 +94,8 @@ def test_exercises_have_checked_solutions(nb_path):
     assert len(exercises) >= 2, f"{nb_path.name}: needs at least two '### Exercise N' sections, found {exercises}"
     assert exercises == solutions, f"{nb_path.name}: exercises {exercises} but solutions {solutions}"
     nb = load(nb_path)
-    solution_cells = [text(c["source"]) for c in nb["cells"] if c["cell_type"] == "code" and "assert check" in text(c["source"])]
+    solution_cells = [text(c["source"]) for c in nb["cells"]
+                      if c["cell_type"] == "code" and re.search(r"\bassert (\w+\.)?check_", text(c["source"]))]
     assert len(solution_cells) >= len(exercises), (
         f"{nb_path.name}: each solution cell must `assert check_...(...)` so CI proves the solution passes"
     )

@@ -1,38 +1,29 @@
-"""Every lesson exports to a reveal.js deck that works offline in a real (headless) browser.
+"""Every lesson exports to a reveal.js deck that works offline in a real (headless) browser, and fits.
 
 Chromium is driven over the DevTools protocol with the network switched off: any request that fails
 or leaves the machine, any console error or uncaught exception fails the test. A screenshot of each
-deck's first slide goes to build/screenshots/. Needs Chromium (``make test`` installs it) and the
-local JavaScript from ``npm ci`` (``make slides`` / ``make test`` install it into build/slides/).
+deck's first slide goes to build/screenshots/. Every slide must fit 1280x720 (slides/fit.py): nothing
+cut on the right, nothing below the bottom. Needs Chromium (``make test`` installs it) and the local
+JavaScript from ``npm ci`` (``make slides`` / ``make test`` install it into build/slides/).
 """
 
 import base64
-import importlib.util
+import io
 import json
-import os
 import re
-import shutil
-import subprocess
-import tempfile
-import time
 from pathlib import Path
 
 import nbformat
 import pytest
-import websocket  # websocket-client, installed with jupyter_server
+from PIL import Image
+
+from slides import browser as chrome
+from slides import export, fit
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SHOTS = ROOT / "build" / "screenshots"
 MIN_SLIDES = 5
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-         "--mute-audio", "--remote-debugging-port=0"]
-READY = """(() => {
-  const mj = window.MathJax && MathJax.Hub && MathJax.Hub.queue;
-  return !!document.querySelector('.reveal.ready') && !!mj && mj.pending === 0 && !mj.running
-         && document.fonts.status === 'loaded';
-})()"""
 DECK_FACTS = """JSON.stringify({
   horizontal: document.querySelectorAll('.reveal .slides > section').length,
   slides: document.querySelectorAll('.reveal .slides section:not(.stack)').length,
@@ -42,25 +33,12 @@ DECK_FACTS = """JSON.stringify({
 })"""
 INLINE_MATH = re.compile(r"(?<![\\$])\$[^$\n]+\$|\$\$.+?\$\$", re.DOTALL)
 
-
-def load_export():
-    """Import slides/export.py (a script, not a package)."""
-    spec = importlib.util.spec_from_file_location("slides_export", ROOT / "slides" / "export.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-export = load_export()
-
-
-def find_chromium():
-    """Path of the Chromium binary ($CHROMIUM, else chromium/chromium-browser/google-chrome on PATH)."""
-    for name in [os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"]:
-        if name and shutil.which(name):
-            return shutil.which(name)
-    pytest.fail("tests/test_slides.py needs Chromium: `make test` installs it on Debian/Ubuntu "
-                "(apt-get install -y chromium); elsewhere install it and set CHROMIUM=/path/to/it")
+# Lessons whose slides do not all fit 1280x720 yet (issue #22). `python slides/fit.py notebooks/<lesson>.ipynb`
+# names each cell to fix; once a lesson fits, remove it from this set (the test is strict: it fails then).
+# New lessons are not listed: they must fit from the start.
+NOT_FITTING_YET = {
+    "07_augmentation_transfer",
+}
 
 
 def expected_slides(nb):
@@ -70,100 +48,14 @@ def expected_slides(nb):
     return 1 + sum(k in {"slide", "subslide"} for k in kinds[visible[0] + 1:])
 
 
-class DevTools:
-    """A minimal DevTools-protocol client: one websocket, one page session at a time (flat mode)."""
-
-    def __init__(self, url):
-        self.ws = websocket.create_connection(url, timeout=60, suppress_origin=True)
-        self.next_id = 0
-        self.events = []
-
-    def send(self, method, session=None, **params):
-        """Send a command and return its result, keeping the events that arrive meanwhile."""
-        self.next_id += 1
-        message = {"id": self.next_id, "method": method, "params": params}
-        if session:
-            message["sessionId"] = session
-        self.ws.send(json.dumps(message))
-        while True:
-            reply = json.loads(self.ws.recv())
-            if reply.get("id") == self.next_id:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                return reply["result"]
-            if "method" in reply:
-                self.events.append(reply)
-
-    def evaluate(self, session, expression):
-        """Evaluate a JavaScript expression in the page and return its value."""
-        result = self.send("Runtime.evaluate", session, expression=expression, returnByValue=True)
-        return result["result"].get("value")
-
-
 @pytest.fixture(scope="module")
 def browser():
     """One headless Chromium for all decks, with a fresh profile; yields a DevTools client."""
-    profile = tempfile.mkdtemp(prefix="slides-chromium-")
-    proc = subprocess.Popen([find_chromium(), *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    port_file = Path(profile) / "DevToolsActivePort"
-    deadline = time.monotonic() + 60
-    while not (port_file.is_file() and len(port_file.read_text().split()) == 2):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("Chromium did not start (no DevToolsActivePort); try running it by hand with the flags in FLAGS")
-        time.sleep(0.1)
-    port, path = port_file.read_text().split()
-    client = DevTools(f"ws://127.0.0.1:{port}{path}")
-    yield client
-    client.ws.close()
-    proc.terminate()
-    proc.wait(timeout=10)
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-def open_offline(client, url, timeout=60):
-    """Load ``url`` in a new tab with the network off; wait for reveal.js and MathJax; return (session, problems)."""
-    target = client.send("Target.createTarget", url="about:blank")["targetId"]
-    session = client.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-    for domain in ["Page", "Runtime", "Log", "Network"]:
-        client.send(f"{domain}.enable", session)
-    client.send("Network.emulateNetworkConditions", session, offline=True, latency=0,
-                downloadThroughput=-1, uploadThroughput=-1)
-    client.send("Emulation.setDeviceMetricsOverride", session, width=1280, height=720,
-                deviceScaleFactor=1, mobile=False)
-    client.events.clear()
-    client.send("Page.navigate", session, url=url)
-    deadline = time.monotonic() + timeout
-    while not client.evaluate(session, READY):
-        if time.monotonic() > deadline:
-            break
-        time.sleep(0.2)
-    time.sleep(0.5)  # let the slide transition finish before the screenshot
-    return target, session, problems(client.events, session)
-
-
-def problems(events, session):
-    """Failed or remote requests, console errors and uncaught exceptions among the page's events."""
-    found, urls = [], {}
-    for event in events:
-        if event.get("sessionId") != session:
-            continue
-        method, params = event["method"], event["params"]
-        if method == "Network.requestWillBeSent":
-            urls[params["requestId"]] = url = params["request"]["url"]
-            if not url.startswith(("file:", "data:", "about:")):
-                found.append(f"remote request: {url}")
-        elif method == "Network.loadingFailed":
-            found.append(f"failed request: {urls.get(params['requestId'], '?')} ({params.get('errorText')})")
-        elif method == "Runtime.exceptionThrown":
-            details = params["exceptionDetails"]
-            found.append(f"exception: {details.get('exception', {}).get('description', details.get('text'))}")
-        elif method == "Runtime.consoleAPICalled" and params["type"] == "error":
-            found.append("console error: " + " ".join(str(a.get("value", a.get("description"))) for a in params["args"]))
-        elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
-            found.append(f"browser error: {params['entry']['text']} {params['entry'].get('url', '')}")
-    return found
+    try:
+        with chrome.chromium() as client:
+            yield client
+    except FileNotFoundError as err:
+        pytest.fail(str(err))
 
 
 def test_there_are_decks_to_check():
@@ -210,13 +102,13 @@ def test_deck_works_offline(notebook, browser):
     assert export.external_assets(html) == []
     nb = nbformat.read(notebook, as_version=4)
 
-    target, session, found = open_offline(browser, deck.as_uri())
+    tab = chrome.open_offline(browser, deck.as_uri())
+    found, ready = tab.problems, tab.ready
     try:
-        ready = browser.evaluate(session, READY)
-        facts = json.loads(browser.evaluate(session, DECK_FACTS))
-        shot = browser.send("Page.captureScreenshot", session, format="png")["data"]
+        facts = json.loads(browser.evaluate(tab.session, DECK_FACTS))
+        shot = browser.send("Page.captureScreenshot", tab.session, format="png")["data"]
     finally:
-        browser.send("Target.closeTarget", targetId=target)
+        chrome.close(browser, tab)
     SHOTS.mkdir(parents=True, exist_ok=True)
     (SHOTS / f"{notebook.stem}.png").write_bytes(base64.b64decode(shot))
 
@@ -232,3 +124,82 @@ def test_deck_works_offline(notebook, browser):
     assert facts["math_errors"] == 0, f"{deck.name}: MathJax could not typeset {facts['math_errors']} formulas"
     has_math = any(c.cell_type == "markdown" and INLINE_MATH.search(c.source) for c in nb.cells)
     assert facts["math"] > 0 or not has_math, f"{deck.name}: the notebook has formulas but none was typeset"
+
+
+def test_export_tags_cells_and_drops_test_markers():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"),
+                                         nbformat.v4.new_code_cell("# NBVAL_IGNORE_OUTPUT\nx = 1  # NBVAL_SKIP stays")])
+    out = export.number_cells(export.drop_test_markers(nb))
+    assert [c.metadata.cell_index for c in out.cells] == [0, 1]
+    assert out.cells[1].source == "x = 1  # NBVAL_SKIP stays"
+
+
+def fit_param(notebook):
+    """A test parameter for one lesson, expected to fail (strictly) while it is in NOT_FITTING_YET."""
+    marks = [pytest.mark.xfail(strict=True, reason="its slides do not fit yet (NOT_FITTING_YET, issue #22)")]
+    return pytest.param(notebook, id=notebook.stem, marks=marks if notebook.stem in NOT_FITTING_YET else [])
+
+
+def test_not_fitting_yet_names_lessons():
+    assert NOT_FITTING_YET <= {nb.stem for nb in NOTEBOOKS}, "NOT_FITTING_YET names a lesson that is not in notebooks/"
+
+
+@pytest.mark.parametrize("notebook", [fit_param(nb) for nb in NOTEBOOKS])
+def test_every_slide_fits(notebook, browser):
+    result = fit.check(browser, notebook)
+    assert result.slides == expected_slides(nbformat.read(notebook, as_version=4))
+    if not result.fits and notebook.stem not in NOT_FITTING_YET:  # pictures of what to fix
+        fit.screenshots(browser, result, notebook, SHOTS / "fit")
+    assert result.fits, (f"slides that do not fit 1280x720 (fix the cells named; pictures in "
+                         f"{(SHOTS / 'fit').relative_to(ROOT)}):\n" + fit.report(result))
+
+
+def png(width, height):
+    """A plain PNG of the given size, as base64 text (what a notebook stores)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 90, 160)).save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_fit_check_names_cells_that_do_not_fit(tmp_path, browser):
+    v4 = nbformat.v4
+    slide = {"slideshow": {"slide_type": "slide"}}
+    stdout = v4.new_output("stream", name="stdout", text="a fine output\n")
+    long_output = v4.new_output("stream", name="stdout", text="words that wrap at spaces " * 20 + "\n")
+    figure = v4.new_output("display_data", data={"image/png": png(1600, 900), "text/plain": "<Figure>"})
+    tall_figure = v4.new_output("display_data", data={"image/png": png(600, 1200), "text/plain": "<Figure>"})
+    cells = [
+        v4.new_markdown_cell("# Fit self-test", metadata=slide),
+        v4.new_code_cell("x = 1\nprint('a fine output')", outputs=[stdout]),
+        v4.new_markdown_cell("## A long code line", metadata=slide),
+        v4.new_code_cell("y = [" + ", ".join(f"'item{i}'" for i in range(24)) + "]"),
+        v4.new_markdown_cell("## Too many code lines", metadata=slide),
+        v4.new_code_cell("\n".join(f"z{i} = {i}" for i in range(40))),
+        v4.new_markdown_cell("## A long output line wraps", metadata=slide),
+        v4.new_code_cell("print('words that wrap at spaces ' * 20)", outputs=[long_output]),
+        v4.new_markdown_cell("## A wide figure shrinks", metadata=slide),
+        v4.new_code_cell("plt.show()", outputs=[figure]),
+        v4.new_markdown_cell("a note far too long for a slide " * 40, metadata={"slideshow": {"slide_type": "notes"}}),
+        v4.new_markdown_cell("## Prose: long words break, boxes that are too wide stick out", metadata=slide),
+        v4.new_markdown_cell("https://example.org/" + "a-very-long-path" * 12),
+        v4.new_markdown_cell('<div style="width: 1500px">' + "text in a box wider than the slide " * 8 + "</div>"),
+        v4.new_markdown_cell("## A figure that 75 % would not fit keeps its size\n\n"
+                             "<span style='font-size: 12px'>small print is too small</span>", metadata=slide),
+        v4.new_code_cell("plt.show()", outputs=[tall_figure]),
+    ]
+    nb = v4.new_notebook(cells=cells, metadata={"language_info": {"name": "python"}})
+    path = tmp_path / "selftest.ipynb"
+    nbformat.write(nb, path)
+    (tmp_path / "node_modules").symlink_to(export.OUT / "node_modules", target_is_directory=True)
+
+    result = fit.check(browser, path, out=tmp_path)
+    assert result.slides == 7 and result.size == (1280, 720)
+    assert [(p.cell, p.what) for p in result.problems] == [
+        (3, "cut on the right"), (5, "too tall"), (13, "cut on the right"), (14, "text too small"), (15, "too tall"),
+    ], fit.report(result)
+    assert "long code line: 234 chars" in result.problems[0].reason
+    assert "40 code lines" in result.problems[1].reason
+    assert "markdown text" in result.problems[2].reason
+    assert "figure 1200 px" in result.problems[4].reason
+    assert (result.cut_right, result.too_tall, result.too_small) == (2, 2, 1) and result.tallest > 720
+    assert result.code["font_px"] >= 18 and result.code["chars"] >= 100

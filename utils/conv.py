@@ -4,32 +4,11 @@
 ``Conv2D`` and ``cv2.filter2D``); ``conv1d`` and ``conv2d`` are true convolutions (kernel flipped).
 """
 
-import numbers
-
 import numpy as np
 
+from utils import validate
+
 MODES_1D = ("full", "same", "valid")
-
-
-def _as_array(value, name, ndims):
-    """Turn ``value`` into a finite float array with one of the allowed numbers of dimensions."""
-    if value is None:
-        raise TypeError(f"{name} is None: pass a NumPy array (or nested list) of numbers")
-    try:
-        arr = np.asarray(value)
-    except Exception as err:  # noqa: BLE001 - ragged lists and odd objects get one clear message
-        raise TypeError(f"{name} could not be turned into a numeric array ({err}): pass a rectangular array of numbers") from err
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} has dtype {arr.dtype}: expected numbers (bool, int or float); convert it with .astype(float)")
-    if arr.ndim not in ndims:
-        wanted = " or ".join(f"{n}-D" for n in ndims)
-        raise ValueError(f"{name} has shape {arr.shape} ({arr.ndim}-D): expected a {wanted} array")
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape}): it needs at least one value")
-    # one cheap sum of squares first; the element-wise test only runs when it is not finite (NaN, inf or overflow)
-    if arr.dtype.kind == "f" and not np.isfinite(np.vdot(arr, arr)) and not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite values: clean or clip them before convolving")
-    return arr
 
 
 def _float_pair(a, b):
@@ -38,21 +17,11 @@ def _float_pair(a, b):
     return a.astype(dtype, copy=False), b.astype(dtype, copy=False)
 
 
-def _check_int(value, name, minimum):
-    """Return ``value`` as int if it is an integer >= ``minimum``, else raise a clear error."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
 def conv1d(x, k, mode="full"):
     """True 1D convolution (flip the kernel, shift, multiply, sum); the same numbers as ``np.convolve``."""
-    x = _as_array(x, "x", (1,))
-    k = _as_array(k, "k", (1,))
-    if mode not in MODES_1D:
-        raise ValueError(f"mode must be one of {MODES_1D}, got {mode!r}")
+    x = validate.array(x, "x", (1,))
+    k = validate.array(k, "k", (1,))
+    validate.one_of("mode", mode, MODES_1D)
     x, k = _float_pair(x, k)
     n, m = len(x), len(k)
     padded = np.pad(x, m - 1)
@@ -71,18 +40,18 @@ def conv1d(x, k, mode="full"):
 
 def pad2d(image, padding):
     """Add ``padding`` rows/columns of zeros on every side of an (H, W) or (H, W, C) image."""
-    image = _as_array(image, "image", (2, 3))
-    p = _check_int(padding, "padding", 0)
+    image = validate.array(image, "image", (2, 3))
+    p = validate.integer("padding", padding, 0)
     widths = [(p, p), (p, p)] + [(0, 0)] * (image.ndim - 2)
     return np.pad(image, widths)
 
 
 def output_size(i, f, padding=0, stride=1):
     """Output length of a convolution: floor((i - f + 2p) / s) + 1."""
-    i = _check_int(i, "input size i", 1)
-    f = _check_int(f, "kernel size f", 1)
-    p = _check_int(padding, "padding", 0)
-    s = _check_int(stride, "stride", 1)
+    i = validate.integer("input size i", i, 1)
+    f = validate.integer("kernel size f", f, 1)
+    p = validate.integer("padding", padding, 0)
+    s = validate.integer("stride", stride, 1)
     if f > i + 2 * p:
         raise ValueError(f"kernel size {f} is larger than the padded input {i} + 2*{p} = {i + 2 * p}: "
                          "use a smaller kernel or more padding")
@@ -98,9 +67,9 @@ def _same_pads(size, f, stride):
 
 def _prepare(image, kernel, stride, padding, kernel_ndims):
     """Validate inputs; return (float image, float kernel, stride, ((top, bottom), (left, right)) pads, output shape)."""
-    image = _as_array(image, "image", (2, 3))
-    kernel = _as_array(kernel, "kernel", kernel_ndims)
-    s = _check_int(stride, "stride", 1)
+    image = validate.array(image, "image", (2, 3))
+    kernel = validate.array(kernel, "kernel", kernel_ndims)
+    s = validate.integer("stride", stride, 1)
     fh, fw = kernel.shape[:2]
     channels = image.shape[2] if image.ndim == 3 else None
     if kernel_ndims == (4,):
@@ -127,7 +96,7 @@ def _prepare(image, kernel, stride, padding, kernel_ndims):
         else:
             raise ValueError(f"padding must be 'valid', 'same' or an int >= 0, got {padding!r}")
     else:
-        p = _check_int(padding, "padding", 0)
+        p = validate.integer("padding", padding, 0)
         pads = [(p, p), (p, p)]
     hp = image.shape[0] + sum(pads[0])
     wp = image.shape[1] + sum(pads[1])
@@ -208,7 +177,7 @@ def correlate2d(image, kernel, stride=1, padding="valid"):
 
 def conv2d(image, kernel, stride=1, padding="valid"):
     """True 2D convolution: cross-correlation with the kernel flipped in both spatial axes."""
-    kernel = _as_array(kernel, "kernel", (2, 3))
+    kernel = validate.array(kernel, "kernel", (2, 3))
     return correlate2d(image, kernel[::-1, ::-1], stride=stride, padding=padding)
 
 
@@ -229,7 +198,7 @@ def conv2d_layer(x, kernels, bias=None, stride=1, padding="valid"):
     """One Conv2D layer without activation: x (H, W, C), kernels (F, F, C, K), bias (K,) -> (H', W', K)."""
     x, k, s, pads, (ho, wo) = _prepare(x, kernels, stride, padding, (4,))
     n_out = k.shape[3]
-    b = np.zeros(n_out) if bias is None else _as_array(bias, "bias", (1,))
+    b = np.zeros(n_out) if bias is None else validate.array(bias, "bias", (1,))
     if b.shape[0] != n_out:
         raise ValueError(f"bias has {b.shape[0]} values but there are {n_out} kernels: give one bias per kernel")
     out = _windows_times(x, k, s, pads, (ho, wo))   # a fresh array: add the bias in place

@@ -1,37 +1,39 @@
 """Check that this computer can run the course, and say plainly what is missing and how to fix it.
 
 In a notebook: ``from utils.envcheck import check_environment; check_environment()``.
-In a terminal, from the course folder: ``.venv/bin/python -m utils.envcheck`` (exit code 1 if something fails).
+In a terminal, from the course folder: ``python3 -m course check`` (Windows: ``py -3.11 -m course check``), which
+runs ``python -m utils.envcheck`` in the course's environment (exit code 1 if something fails).
+Pins may carry environment markers (``tensorflow==2.21.0; sys_platform == "darwin"``): only those that hold on this
+computer are checked. On Google Colab the check reads ``requirements-colab.txt`` instead of ``requirements.txt``.
 """
 
 import importlib
-import os
-import re
 import sys
 import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from utils.notebook import quiet_tensorflow_env
 from utils.paths import COURSE_ROOT, DATA_DIR, relative
+from utils.platforms import INTEL_MAC, course_command, install_python_advice, platform_kind
 
 # Quiet TensorFlow's C++ logs before anything imports it (the oneDNN line ignores the log level).
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+quiet_tensorflow_env()
 
 REQUIREMENTS = COURSE_ROOT / "requirements.txt"
+COLAB_REQUIREMENTS = COURSE_ROOT / "requirements-colab.txt"
 SUPPORTED_PYTHON = ((3, 11), (3, 12))
 # Distributions whose import name differs from the name with "-" replaced by "_".
 IMPORT_NAMES = {"tensorflow-cpu": "tensorflow", "opencv-python-headless": "cv2", "scikit-image": "skimage",
-                "pillow": "PIL", "pyyaml": "yaml", "websocket-client": "websocket"}
+                "pillow": "PIL", "pyyaml": "yaml", "websocket-client": "websocket", "scikit-learn": "sklearn"}
 # Tools that run outside the notebook kernel (JupyterLab, the test runner): only their version is checked,
 # since importing them in a kernel proves nothing and takes seconds.
 TOOLS = {"jupyterlab", "jupyterlab-rise", "ipykernel", "nbconvert", "nbformat", "nbclient", "nbval", "pytest", "hypothesis",
-         "websocket-client"}
+         "websocket-client", "psutil", "pyyaml"}
 # Distributions that provide the same modules as a pinned one (e.g. macOS has no tensorflow-cpu wheel).
 ALTERNATIVES = {"tensorflow-cpu": ("tensorflow",), "opencv-python-headless": ("opencv-python",)}
 WIDGETS_FRONTEND = Path("@jupyter-widgets", "jupyterlab-manager", "package.json")
-FIX_ALL = "in a terminal in the course folder run `make env`, then restart the kernel"
 MARKS = {"ok": "✅", "warn": "⚠️", "fail": "❌"}
 
 
@@ -45,24 +47,83 @@ class Check:
     fix: str = ""
 
 
-def read_pins(path=REQUIREMENTS):
-    """``{distribution: version}`` from the ``name==version`` lines of a requirements file."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no requirements file at {path}: run the check from inside the course folder")
-    pins = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+@dataclass(frozen=True)
+class Pin:
+    """One requirement line: ``name==version``, optionally only where an environment ``marker`` holds."""
+
+    name: str
+    version: str
+    marker: str = ""
+
+    def applies(self, env=None):
+        """True when the marker holds for ``env`` (a dict of marker variables; default: this computer)."""
+        if not self.marker:
+            return True
+        from packaging.markers import Marker
+
+        return Marker(self.marker).evaluate(env or {})
+
+
+def parse_pins(lines, source="requirements"):
+    """The pins in requirement lines (comments and blank lines skipped); anything but ``name==version`` is an error."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    pins = []
+    for line in lines:
         line = line.split("#")[0].strip()
-        if not line or line.startswith("-"):
+        if not line:
             continue
-        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([\w.]+)", line)
-        if not match:
-            raise ValueError(f"{path.name}: expected `name==version`, got {line!r}")
-        pins[match.group(1).lower().replace("_", "-")] = match.group(2)
+        try:
+            req = Requirement(line)
+        except InvalidRequirement:
+            req = None
+        specs = list(req.specifier) if req else []
+        if not req or req.url or req.extras or len(specs) != 1 or specs[0].operator != "==" or "*" in specs[0].version:
+            raise ValueError(f"{source}: expected `name==version` (optionally followed by `; marker`), got {line!r}")
+        pins.append(Pin(req.name.lower().replace("_", "-"), specs[0].version, str(req.marker or "")))
     return pins
 
 
-def check_python(version=None):
+def read_requirements(path=REQUIREMENTS):
+    """Every pin of a requirements file, following ``-r other.txt`` lines (relative to the file)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no requirements file at {path}: run the check from inside the course folder")
+    pins, own = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip().startswith("-r "):
+            pins += read_requirements(path.parent / line.strip()[3:].strip())
+        else:
+            own.append(line)
+    return pins + parse_pins(own, path.name)
+
+
+def requirements_file(kind=None):
+    """The requirements file this computer is checked against: requirements-colab.txt on Colab."""
+    return COLAB_REQUIREMENTS if (kind or platform_kind()) == "colab" else REQUIREMENTS
+
+
+def read_pins(path=None, env=None):
+    """``{distribution: version}`` of the pins that apply to ``env`` (default: this computer)."""
+    path = requirements_file() if path is None else path
+    found = {}
+    for pin in read_requirements(path):
+        if pin.applies(env):
+            if pin.name in found:
+                raise ValueError(f"{Path(path).name}: {pin.name} is pinned twice for the same platform")
+            found[pin.name] = pin.version
+    return found
+
+
+def fix_all(kind=None):
+    """The one step that reinstalls everything, in this computer's words."""
+    kind = kind or platform_kind()
+    if kind == "colab":
+        return "run the lesson's first cell again, then *Runtime → Restart session*"
+    return f"in a terminal in the course folder run `{course_command('env', kind)}`, then restart the kernel"
+
+
+def check_python(version=None, kind=None):
     """Python must be 3.11 or 3.12 (what TensorFlow 2.21 and the pinned packages support)."""
     major, minor = tuple(version or sys.version_info)[:2]
     found = f"Python {major}.{minor}"
@@ -70,7 +131,7 @@ def check_python(version=None):
         return Check("python", "ok", found)
     wanted = " or ".join(f"{a}.{b}" for a, b in SUPPORTED_PYTHON)
     return Check("python", "fail", f"{found}, but the course needs Python {wanted}",
-                 "install Python 3.11, delete the `.venv` folder and run `make course PYTHON=python3.11`")
+                 install_python_advice(kind or platform_kind()))
 
 
 def installed_version(dist):
@@ -87,7 +148,7 @@ def check_package(dist, pinned):
     """The distribution is installed at the pinned version and (unless it is one of the TOOLS) its module imports."""
     if not isinstance(dist, str) or not isinstance(pinned, str):
         raise TypeError(f"check_package expects two strings (name, version), got {dist!r}, {pinned!r}")
-    install = f'in a notebook cell run `%pip install "{dist}=={pinned}"` (or {FIX_ALL})'
+    install = f'in a notebook cell run `%pip install "{dist}=={pinned}"` (or {fix_all()})'
     version = installed_version(dist)
     if version is None:
         return Check(dist, "fail", f"{dist} is not installed", install)
@@ -109,7 +170,7 @@ def check_packages(pins=None):
     pins = read_pins() if pins is None else pins
     checks = [check_package(dist, version) for dist, version in pins.items()]
     both = [d for d in ("opencv-python", "opencv-python-headless") if _has(d)]
-    if len(both) == 2:
+    if len(both) == 2 and platform_kind() != "colab":  # Colab ships both and keeps them in step
         checks.append(Check("opencv", "warn", "both opencv-python and opencv-python-headless are installed; "
                             "they overwrite each other's files",
                             '`%pip uninstall -y opencv-python` then `%pip install --force-reinstall '
@@ -126,9 +187,21 @@ def _has(dist):
     return True
 
 
-def check_tensorflow():
+def tensorflow_fix(pins=None, kind=None):
+    """How to install TensorFlow and Keras here: the pins that apply to this computer, or why there are none."""
+    kind = kind or platform_kind()
+    if kind == "colab":
+        return "Colab provides TensorFlow and Keras: *Runtime → Restart session*, then run the lesson again"
+    pins = read_pins() if pins is None else pins
+    wanted = [f'"{name}=={pins[name]}"' for name in ("tensorflow-cpu", "tensorflow", "keras") if name in pins]
+    if not any(w.startswith('"tensorflow') for w in wanted):
+        return INTEL_MAC if kind == "macos-intel" else "no TensorFlow wheel is pinned for this computer (README: 'Set-up')"
+    return f"in a notebook cell run `%pip install {' '.join(wanted)}` (or {fix_all(kind)})"
+
+
+def check_tensorflow(pins=None, kind=None):
     """Keras runs on TensorFlow: import both quietly and apply one small convolution."""
-    fix = f'in a notebook cell run `%pip install "tensorflow-cpu==2.21.0" "keras==3.15.1"` (or {FIX_ALL})'
+    fix = tensorflow_fix(pins, kind)
     try:
         import numpy as np
 
@@ -150,7 +223,7 @@ def check_tensorflow():
 
 def check_opencv():
     """OpenCV imports and converts an image between colour spaces."""
-    fix = f'in a notebook cell run `%pip install "opencv-python-headless==4.14.0.94"` (or {FIX_ALL})'
+    fix = f'in a notebook cell run `%pip install "opencv-python-headless==4.14.0.94"` (or {fix_all()})'
     try:
         import numpy as np
 
@@ -205,7 +278,8 @@ def check_data_dir(data_dir=None):
 
 def run_checks(pins=None):
     """Every check, in the order a student should fix them."""
-    return [check_python(), *check_packages(pins), check_tensorflow(), check_opencv(), check_widgets(),
+    pins = read_pins() if pins is None else pins
+    return [check_python(), *check_packages(pins), check_tensorflow(pins), check_opencv(), check_widgets(),
             check_data_dir()]
 
 
@@ -219,7 +293,7 @@ def report(checks):
     for check in checks:
         if check in packages_ok:
             if check is packages_ok[0]:
-                lines.append(f"{MARKS['ok']} {len(packages_ok)} packages from requirements.txt at the pinned versions")
+                lines.append(f"{MARKS['ok']} {len(packages_ok)} packages from {requirements_file().name} at the pinned versions")
             continue
         lines.append(f"{MARKS[check.status]} {check.detail}")
         if check.fix:

@@ -6,10 +6,11 @@ Grad-CAM needs one gradient. Keras 3 has no backend-neutral gradient op (``keras
 else uses ``keras.ops`` and Keras layers only.
 """
 
-import math
-
 import matplotlib.pyplot as plt
 import numpy as np
+
+from utils import validate
+from utils.plots import image_grid
 
 
 def _sequential(model):
@@ -55,7 +56,9 @@ def _layer_index(model, layer_name):
 
 
 def gradient(fn, x):
-    """Gradient of the scalar ``fn(x)`` with respect to the tensor ``x``, computed by the active Keras backend."""
+    """Gradient of the scalar ``fn(x)`` with respect to the tensor ``x``, computed by the active Keras backend.
+
+    Lesson 06 calls it in its own Grad-CAM (Keras has no backend-neutral gradient call to show instead)."""
     import keras
     from keras import ops
 
@@ -102,9 +105,7 @@ def class_score_function(model, layer_name=None, class_index=0):
     index = _layer_index(model, layer_name)
     layers = model.layers
     n_out = int(model.output_shape[-1])
-    if not isinstance(class_index, (int, np.integer)) or isinstance(class_index, bool) \
-            or not 0 <= class_index < max(n_out, 2):
-        raise ValueError(f"class_index must be an int class number below {max(n_out, 2)}, got {class_index!r}")
+    validate.integer("class_index", class_index, 0, max(n_out, 2) - 1)
     features = keras.Model(model.inputs[0], layers[index].output)
     head = layers[index + 1:]
 
@@ -122,7 +123,9 @@ def class_score_function(model, layer_name=None, class_index=0):
 
 def grad_cam(model, image, class_index=None, layer_name=None):
     """Grad-CAM heatmap (values 0–1 at the conv layer's resolution) of where the model finds evidence for
-    ``class_index`` (default: the predicted class) in one raw image; layer default: the last Conv2D."""
+    ``class_index`` (default: the predicted class) in one raw image; layer default: the last Conv2D.
+
+    Taught in lesson 06, which writes its core in about 15 lines and checks it against this function."""
     from keras import ops
 
     x = _batch(_sequential(model), image)
@@ -140,8 +143,10 @@ def grad_cam(model, image, class_index=None, layer_name=None):
     return cam / top if top > 0 else cam
 
 
-def overlay_heatmap(image, heatmap, alpha=0.45, cmap="jet"):
-    """Blend a 0–1 heatmap (any size, resized smoothly) over an RGB uint8 image; returns an RGB uint8 image."""
+def overlay_heatmap(image, heatmap, alpha=0.45, cmap="inferno"):
+    """Blend a 0–1 heatmap (any size, resized smoothly) over an RGB uint8 image; returns an RGB uint8 image.
+
+    The default colour map, inferno (black → purple → yellow), reads the same with colour-blind eyes."""
     import cv2
 
     img = np.asarray(image)
@@ -150,8 +155,7 @@ def overlay_heatmap(image, heatmap, alpha=0.45, cmap="jet"):
         raise ValueError(f"image must be RGB of shape (H, W, 3), got {img.shape}")
     if heat.ndim != 2 or not np.all(np.isfinite(heat)) or heat.min() < 0 or heat.max() > 1:
         raise ValueError("heatmap must be a 2-D array of values between 0 and 1 (as grad_cam returns)")
-    if not 0 <= alpha <= 1:
-        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+    validate.number("alpha", alpha, 0, 1)
     heat = cv2.resize(heat.astype("float32"), (img.shape[1], img.shape[0]), interpolation=cv2.INTER_CUBIC)
     colour = plt.get_cmap(cmap)(np.clip(heat, 0, 1))[..., :3] * 255
     base = img.astype("float64") * (255 if img.dtype.kind == "f" and img.max() <= 1 else 1)
@@ -199,36 +203,34 @@ def plot_filters(layer, ncols=8, size=1.1):
     """Show each filter of a Conv2D layer as a small image (RGB for 3 input channels, else channel 0)."""
     tiles = filter_images(layer)
     n = len(tiles)
-    ncols = min(ncols, n)
-    nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.5), squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i < n:
-            tile = tiles[i] if tiles.shape[-1] == 3 else tiles[i][..., 0]
-            ax.imshow(tile, cmap=None if tile.ndim == 3 else "gray", vmin=0, vmax=1)
-            ax.set_title(str(i), fontsize=8)
+    fig, axes = image_grid(n, min(ncols, n), size, extra_height=0.5)
+    for i, ax in enumerate(axes[:n]):
+        tile = tiles[i] if tiles.shape[-1] == 3 else tiles[i][..., 0]
+        ax.imshow(tile, cmap=None if tile.ndim == 3 else "gray", vmin=0, vmax=1)
+        ax.set_title(str(i), fontsize=11)
     fig.suptitle(f"The {n} filters of layer '{layer.name}' ({tiles.shape[1]}×{tiles.shape[2]}, scaled to 0–1)")
     fig.tight_layout()
     return fig
 
 
 def plot_feature_maps(image, maps, n_channels=6, size=1.4):
-    """One row per layer: the input image, then its first ``n_channels`` feature maps (bright = strong response)."""
+    """One row per layer: its first ``n_channels`` feature maps (bright = strong response), the input image once at the
+    top left."""
     if not maps:
         raise ValueError("maps is empty: pass the list that feature_maps(model, image) returns")
-    if not isinstance(n_channels, int) or n_channels < 1:
-        raise ValueError(f"n_channels must be a positive int, got {n_channels!r}")
-    fig, axes = plt.subplots(len(maps), n_channels + 1, figsize=(size * (n_channels + 1), size * len(maps) + 0.3),
-                             squeeze=False)
-    for row, (name, m) in zip(axes, maps):
-        for ax in row:
-            ax.axis("off")
-        row[0].imshow(np.asarray(image).astype("uint8"))
-        row[0].set_title("input", fontsize=8)
+    validate.positive_int("n_channels", n_channels)
+    width = n_channels + 1
+    fig, axes = image_grid(len(maps) * width, width, size, extra_height=0.3)
+    axes[0].imshow(np.asarray(image).astype("uint8"))
+    axes[0].set_title("input", fontsize=11)
+    for r, (name, m) in enumerate(maps):
+        row = axes[r * width:(r + 1) * width]
+        if r > 0:
+            row[0].text(0.5, 0.5, f"{name}\n{m.shape[-1]} maps", ha="center", va="center", fontsize=11,
+                        transform=row[0].transAxes, color="0.35")
         for c in range(min(n_channels, m.shape[-1])):
             row[c + 1].imshow(m[..., c], cmap="magma")
-            row[c + 1].set_title(f"{name} #{c}\n{m.shape[0]}×{m.shape[1]}", fontsize=8)
+            row[c + 1].set_title(f"{name} #{c}\n{m.shape[0]}×{m.shape[1]}", fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -239,13 +241,13 @@ def plot_grad_cam(images, heatmaps, titles=None, size=2.4):
         raise ValueError(f"give one heatmap per image (got {len(images)} images, {len(heatmaps)} heatmaps)")
     if titles is not None and len(titles) != len(images):
         raise ValueError(f"give one title per image (got {len(titles)} titles for {len(images)} images)")
-    fig, axes = plt.subplots(2, len(images), figsize=(size * len(images), 2 * size + 0.4), squeeze=False)
+    n = len(images)
+    fig, axes = image_grid(2 * n, n, size, extra_height=0.4, title_height=0.3)
     for i, (img, heat) in enumerate(zip(images, heatmaps)):
-        axes[0, i].imshow(np.asarray(img).astype("uint8"))
-        axes[1, i].imshow(overlay_heatmap(img, heat))
-        axes[0, i].set_title(titles[i] if titles else "image", fontsize=9)
-        axes[1, i].set_title("Grad-CAM (red = evidence)", fontsize=9)
-        for ax in axes[:, i]:
-            ax.axis("off")
+        axes[i].imshow(np.asarray(img).astype("uint8"))
+        axes[n + i].imshow(overlay_heatmap(img, heat))
+        axes[i].set_title(titles[i] if titles else "image", fontsize=11)
+        axes[n + i].set_title("Grad-CAM", fontsize=11)
+    fig.suptitle("Each photo, then where the evidence for the answer sits (bright = strong)", fontsize=12)
     fig.tight_layout()
     return fig

@@ -1,11 +1,11 @@
 """The course's opening challenge as a widget: label a 4×4 grid of images, then compare with the CNN."""
 
-import math
-
 import cv2
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
+
+from utils import validate
+from utils.plots import image_grid
 
 
 def _names(values, class_names, name, allow_none=False):
@@ -31,8 +31,7 @@ def grade_grid(answers, truth, class_names):
 def score_message(student, cnn, total, unanswered=0):
     """One line comparing the student's score with the CNN's, e.g. ``'You: 13 / 16 · CNN: 15 / 16 — ...'``."""
     for value, name in ((student, "student"), (cnn, "cnn"), (unanswered, "unanswered")):
-        if not isinstance(value, int) or not 0 <= value <= total:
-            raise ValueError(f"{name} must be an int between 0 and total={total}, got {value!r}")
+        validate.integer(name, value, 0, total)
     verdict = "a draw." if student == cnn else ("you win!" if student > cnn else "the CNN wins.")
     line = f"You: {student} / {total} · CNN: {cnn} / {total} — {verdict}"
     if unanswered:
@@ -100,11 +99,8 @@ def grid_quiz(images, truth, cnn_answers, class_names, ncols=4):
 def show_quiz_answers(images, truth, cnn_answers, class_names, ncols=4, size=2.0):
     """Static figure of the quiz: each image titled with the CNN's answer, green when right, red when wrong."""
     _check_grid(images, truth, cnn_answers, class_names)
-    nrows = math.ceil(len(images) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.6), squeeze=False)
-    for ax in axes.flat:
-        ax.axis("off")
-    for ax, img, t, c in zip(axes.flat, images, truth, cnn_answers):
+    fig, axes = image_grid(len(images), ncols, size, extra_height=0.6)
+    for ax, img, t, c in zip(axes, images, truth, cnn_answers):
         ax.imshow(np.asarray(img).astype("uint8"))
         ax.set_title(f"CNN: {c} {'✓' if c == t else '✗'}", fontsize=10, color="green" if c == t else "firebrick")
     cnn, _ = grade_grid(cnn_answers, truth, class_names)

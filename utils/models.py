@@ -1,77 +1,67 @@
-"""Keras models of the course: builders, predictions as probabilities, saving and loading.
+"""Lesson 06's Keras models: builders, predictions as probabilities, classifying an image file.
+
+Saving and loading are Keras's own calls, shown in lesson 06: ``model.save("x.keras")`` and
+``keras.models.load_model("x.keras", safe_mode=True)``.
 
 Everything is written against ``keras.*`` only, so it runs on the TensorFlow, JAX or PyTorch backend.
 """
 
-from pathlib import Path
-
 import numpy as np
 
+from utils import validate
+
 POOLINGS = ("max", "avg", "flatten")
-
-
-def _positive_ints(values, name):
-    """Check that ``values`` is a non-empty sequence of positive ints and return it as a tuple."""
-    try:
-        values = tuple(values)
-    except TypeError:
-        raise TypeError(f"{name} must be a sequence of positive ints, e.g. (16, 32, 64); got {values!r}") from None
-    if not values or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0 for v in values):
-        raise ValueError(f"{name} must be a non-empty sequence of positive ints, e.g. (16, 32, 64); got {values!r}")
-    return values
+ACTIVATIONS = ("relu", None)          # None: linear (lesson 06 trains its CNN without ReLU)
 
 
 def _image_shape(input_shape):
     """Check an (H, W, C) input shape with C = 1 or 3."""
-    shape = _positive_ints(input_shape, "input_shape")
+    shape = validate.positive_ints("input_shape", input_shape)
     if len(shape) != 3 or shape[2] not in (1, 3):
         raise ValueError(f"input_shape must be (height, width, channels) with 1 or 3 channels, got {input_shape!r}")
     return shape
 
 
-def _n_classes(n_classes):
-    """Check the number of classes (at least two: one softmax output per class)."""
-    if not isinstance(n_classes, int) or isinstance(n_classes, bool) or n_classes < 2:
-        raise ValueError(f"n_classes must be an int >= 2 (one softmax output per class), got {n_classes!r}")
-    return n_classes
-
-
 def build_cnn(input_shape=(64, 64, 3), n_classes=2, filters=(16, 32, 64), dense_units=64, pooling="max",
-              kernel_size=3):
-    """The lesson's CNN: Rescaling (0–255 to -1…1), one Conv2D+ReLU+MaxPooling block per entry of ``filters``,
-    then global max/average pooling or Flatten, Dense+ReLU and a softmax output (uncompiled)."""
+              kernel_size=3, activation="relu", block_pooling="max"):
+    """Lesson 06's CNN (its ``cnn``, built layer by layer there; ``pooling="flatten"`` is exercise 2's ``flat_cnn``):
+    Rescaling (0–255 to -1…1), one Conv2D+``activation``+2×2 pooling (``block_pooling`` "max" or "avg") block per
+    entry of ``filters``, then global max/average pooling or Flatten, Dense+``activation`` and a softmax output
+    (uncompiled). ``activation=None`` makes the conv and hidden Dense layers linear (lesson 06's "without ReLU")."""
     import keras
     from keras import layers
 
     shape = _image_shape(input_shape)
-    filters = _positive_ints(filters, "filters")
-    (dense_units,) = _positive_ints([dense_units], "dense_units")
-    (kernel_size,) = _positive_ints([kernel_size], "kernel_size")
-    if pooling not in POOLINGS:
-        raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
+    filters = validate.positive_ints("filters", filters)
+    dense_units = validate.positive_int("dense_units", dense_units)
+    kernel_size = validate.positive_int("kernel_size", kernel_size)
+    validate.one_of("pooling", pooling, POOLINGS)
+    validate.one_of("block_pooling", block_pooling, POOLINGS[:2])
+    validate.one_of("activation", activation, ACTIVATIONS)
+    pool = {"max": layers.MaxPooling2D, "avg": layers.AveragePooling2D}[block_pooling]
     stack = [keras.Input(shape=shape), layers.Rescaling(1 / 127.5, offset=-1, name="rescale")]
     for i, k in enumerate(filters, start=1):
-        stack += [layers.Conv2D(k, kernel_size, padding="same", activation="relu", name=f"conv{i}"),
-                  layers.MaxPooling2D(2, name=f"pool{i}")]
+        stack += [layers.Conv2D(k, kernel_size, padding="same", activation=activation, name=f"conv{i}"),
+                  pool(2, name=f"pool{i}")]
     head = {"max": layers.GlobalMaxPooling2D, "avg": layers.GlobalAveragePooling2D, "flatten": layers.Flatten}
     stack += [head[pooling](name=f"{pooling}_pool" if pooling != "flatten" else "flatten"),
-              layers.Dense(dense_units, activation="relu", name="dense"),
-              layers.Dense(_n_classes(n_classes), activation="softmax", name="output")]
+              layers.Dense(dense_units, activation=activation, name="dense"),
+              layers.Dense(validate.integer("n_classes", n_classes, 2), activation="softmax", name="output")]
     return keras.Sequential(stack, name="cnn")
 
 
 def build_dense_baseline(input_shape=(64, 64, 3), n_classes=2, hidden=(128,)):
-    """A network without convolution: Rescaling (0–255 to -1…1), Flatten, Dense+ReLU layers of sizes ``hidden``,
-    softmax output (uncompiled)."""
+    """Lesson 06's dense baseline (its ``baseline``, built layer by layer there), a network without convolution:
+    Rescaling (0–255 to -1…1), Flatten, Dense+ReLU layers of sizes ``hidden``, softmax output (uncompiled)."""
     import keras
     from keras import layers
 
     shape = _image_shape(input_shape)
-    hidden = _positive_ints(hidden, "hidden")
+    hidden = validate.positive_ints("hidden", hidden)
     stack = [keras.Input(shape=shape), layers.Rescaling(1 / 127.5, offset=-1, name="rescale"),
              layers.Flatten(name="flatten")]
     stack += [layers.Dense(units, activation="relu", name=f"dense{i}") for i, units in enumerate(hidden, start=1)]
-    stack.append(layers.Dense(_n_classes(n_classes), activation="softmax", name="output"))
+    stack.append(layers.Dense(validate.integer("n_classes", n_classes, 2), activation="softmax", name="output"))
     return keras.Sequential(stack, name="dense_baseline")
 
 
@@ -107,7 +97,9 @@ def predict_proba(model, images, batch_size=64):
 
 
 def probability_sentence(probs, class_names):
-    """Say a prediction in words, e.g. ``'93 % chihuahua'``: the most likely class and its rounded percentage."""
+    """Say a prediction in words, e.g. ``'93 % chihuahua'``: the most likely class and its rounded percentage.
+
+    Taught in lesson 06 (exercise 3 asks for the same sentence)."""
     p = np.asarray(probs, dtype="float64").ravel()
     names = list(class_names)
     if p.size != len(names) or p.size < 2:
@@ -116,39 +108,6 @@ def probability_sentence(probs, class_names):
         raise ValueError(f"probabilities must be non-negative and sum to 1, got {np.round(p, 3).tolist()}")
     best = int(np.argmax(p))
     return f"{round(100 * p[best])} % {names[best]}"
-
-
-def _keras_path(path):
-    """Check a model file path ends in .keras (the native format) and return it as a Path."""
-    if not isinstance(path, (str, Path)):
-        raise TypeError(f"path must be a str or pathlib.Path, got {type(path).__name__}")
-    path = Path(path)
-    if path.suffix != ".keras":
-        raise ValueError(f"save models in the native Keras format: the file name must end in '.keras', "
-                         f"got '{path.name}'")
-    return path
-
-
-def save_model(model, path):
-    """Save ``model`` in the native ``.keras`` format (creating the folder) and return the path."""
-    import keras
-
-    path = _keras_path(path)
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"expected a keras.Model to save, got {type(model).__name__}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    model.save(path)
-    return path
-
-
-def load_model(path):
-    """Load a ``.keras`` model file with ``safe_mode=True`` (no arbitrary code from the file runs)."""
-    import keras
-
-    path = _keras_path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no model file at '{path.name}': save one first with save_model(model, path)")
-    return keras.models.load_model(path, safe_mode=True)
 
 
 def classify_image(model, path, class_names):

@@ -3,13 +3,33 @@
 import os
 import random
 
-import numpy as np
+ONEDNN = "TF_ENABLE_ONEDNN_OPTS"
+# Holds "1" while ONEDNN holds the course's own default rather than a value the user chose. Child processes (a
+# kernel started by pytest, lesson 07's background build) inherit both, so they can tell the two apart.
+COURSE_DEFAULT = "MUFFIN_ONEDNN_DEFAULT"
 
-# Quiet TensorFlow's C++ logs. Must happen before TensorFlow is first imported in the kernel,
-# so it runs at import time of this module. oneDNN stays off for code that imports TensorFlow on its own
-# (its start-up line ignores the log level); setup_keras switches it on and mutes that line itself.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+def quiet_tensorflow_env():
+    """Before TensorFlow is imported: quiet its C++ logs; unless the user set TF_ENABLE_ONEDNN_OPTS, keep oneDNN off.
+
+    oneDNN's start-up line ignores the log level, so code that imports TensorFlow on its own stays silent;
+    ``setup_keras`` switches oneDNN on (and mutes that line) unless the user chose otherwise.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if ONEDNN not in os.environ:
+        os.environ[ONEDNN] = "0"
+        os.environ[COURSE_DEFAULT] = "1"
+
+
+def onednn_choice():
+    """The user's TF_ENABLE_ONEDNN_OPTS (e.g. ``"0"`` set before starting Jupyter or pytest), or None if not chosen."""
+    if os.environ.get(COURSE_DEFAULT) == "1":
+        return None
+    return os.environ.get(ONEDNN)
+
+
+# Must happen before TensorFlow is first imported in the kernel, so it runs at import time of this module.
+quiet_tensorflow_env()
 
 FIGURE_STYLE = {
     "figure.figsize": (7.0, 4.0),
@@ -30,11 +50,12 @@ def setup(seed=42, keras=False):
     """
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"setup(seed=...) expects a non-negative int, got {seed!r}")
+    import matplotlib
+    import numpy as np
+
     random.seed(seed)
     np.random.seed(seed)
     np.set_printoptions(precision=3, suppress=True, linewidth=100)
-    import matplotlib
-
     matplotlib.rcParams.update(FIGURE_STYLE)
     if not keras:
         return None
@@ -42,11 +63,12 @@ def setup(seed=42, keras=False):
 
 
 def _import_keras_fast_and_quiet():
-    """Import Keras (and TensorFlow) with oneDNN's fast CPU kernels on and file descriptor 2 muted.
+    """Import Keras (and TensorFlow) with oneDNN's fast CPU kernels on, unless the user chose, and fd 2 muted.
 
     oneDNN trains the course's CNNs about twice as fast, but TensorFlow then prints an INFO line at import that
     ignores TF_CPP_MIN_LOG_LEVEL; a stored notebook would hold it and nbval (which cannot see C++ output) fail.
-    If TensorFlow was already imported elsewhere, its settings stay as they were.
+    A TF_ENABLE_ONEDNN_OPTS set before the process started wins (``0`` gives another floating-point order, as on
+    another machine). If TensorFlow was already imported elsewhere, its settings stay as they were.
     """
     import sys
 
@@ -54,7 +76,8 @@ def _import_keras_fast_and_quiet():
         import keras
 
         return keras
-    os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1"
+    if onednn_choice() is None:
+        os.environ[ONEDNN] = "1"
     sys.stderr.flush()
     saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
     try:

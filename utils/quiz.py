@@ -1,5 +1,7 @@
 """Quiz widgets with instant feedback; the grading is a plain function so it can be tested."""
 
+from dataclasses import dataclass
+
 import ipywidgets as widgets
 
 
@@ -71,3 +73,41 @@ def single_choice(question, options, correct, explanations=None):
     box.feedback = feedback
     box.radio = radio
     return box
+
+
+@dataclass(frozen=True)
+class Question:
+    """One questionnaire question: its text, the options, the right options and why they are right."""
+
+    text: str
+    options: tuple
+    correct: tuple
+    explanation: str = ""
+
+    def __post_init__(self):
+        if not self.text or not self.options or not self.correct:
+            raise ValueError("a Question needs a text, options and at least one correct option")
+        if set(self.correct) - set(self.options):
+            raise ValueError(f"{self.text!r}: every correct answer must be one of the options {list(self.options)}")
+
+
+def questionnaire(questions, title="Check your understanding"):
+    """A numbered list of checkbox questions, each with its own Check button and instant feedback."""
+    if not questions or not all(isinstance(q, Question) for q in questions):
+        raise ValueError("questionnaire() needs a non-empty list of utils.quiz.Question")
+    quizzes = [multi_choice(f"{i}. {q.text}", list(q.options), list(q.correct), q.explanation)
+               for i, q in enumerate(questions, start=1)]
+    box = widgets.VBox([widgets.HTML(f"<h3>{title}</h3><i>Tick every right answer, then press Check.</i>"),
+                        *quizzes])
+    box.quizzes = quizzes
+    return box
+
+
+def questionnaire_markdown(questions, start=1):
+    """The questions and their options as Markdown, for slides and print (no answers); numbered from ``start``, so a
+    long questionnaire can be shown in parts on several slides."""
+    lines = []
+    for i, q in enumerate(questions, start=start):
+        lines.append(f"{i}. {q.text}")
+        lines += [f"    - {option}" for option in q.options]
+    return "\n".join(lines)

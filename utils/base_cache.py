@@ -1,7 +1,7 @@
-"""A convolutional base pretrained on a different, larger task: eight kinds of pets and bakes (``utils.pets_bakes``).
+"""Lesson 07's pretrained base, cached on disk: checked by size and checksum, rebuilt automatically when the file
+is missing, truncated or was made with other settings, and built in a background process while a lesson runs.
 
-Lesson 07 reuses this base on muffins vs chihuahuas. The trained base is cached on disk and rebuilt
-automatically when the file is missing, truncated or was made with other settings.
+``python -m utils.base_cache`` builds it from a terminal.
 """
 
 import hashlib
@@ -13,84 +13,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
-from utils import pets_bakes
 from utils.paths import COURSE_ROOT, DATA_DIR, relative
+from utils.pretraining import SOURCE_CLASSES, pretrain_base
 
-SOURCE_CLASSES = pets_bakes.CLASSES
 CACHE_PATH = DATA_DIR / "cache" / "pretrained_base.keras"
 DEFAULT_SETTINGS = {"n_images": 3200, "epochs": 10, "size": 64, "seed": 0, "filters": [16, 32, 64], "expand": 256,
                     "stem_stride": 2}
 FORMAT_VERSION = 5  # bump when the source task or the base architecture change, so old caches are rebuilt
-
-
-def _check_size(size):
-    """Raise a clear error unless ``size`` is an int between 32 and 256."""
-    if not isinstance(size, (int, np.integer)) or isinstance(size, bool) or not 32 <= size <= 256:
-        raise ValueError(f"size must be an int between 32 and 256 (pixels), got {size!r}")
-
-
-def _check_positive(name, value):
-    """Raise a clear error unless ``value`` is a positive int."""
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-
-
-def build_base(size=64, filters=(16, 32, 64), expand=256, stem_stride=2):
-    """An untrained convolutional base: Conv2D (ReLU) + MaxPool blocks; the top block ends with a 1×1 convolution
-    to ``expand`` channels instead of pooling; global max pooling gives one number per channel.
-
-    The first convolution steps ``stem_stride`` pixels at a time: with 2 every later layer has a quarter of the work.
-    """
-    _check_size(size)
-    if not filters or any(not isinstance(f, (int, np.integer)) or isinstance(f, bool) or f < 1 for f in filters):
-        raise ValueError(f"filters must be a non-empty list of positive ints (one per block), got {filters!r}")
-    _check_positive("expand", expand)
-    if stem_stride not in (1, 2):
-        raise ValueError(f"stem_stride must be 1 or 2, got {stem_stride!r}")
-    import keras
-    from keras import layers
-
-    inputs = keras.Input((size, size, 3), name="image")
-    x = layers.Rescaling(1 / 255, name="rescale")(inputs)
-    for i, f in enumerate(filters, start=1):
-        x = layers.Conv2D(int(f), 3, strides=stem_stride if i == 1 else 1, padding="same", activation="relu",
-                          name=f"block{i}_conv")(x)
-        if i < len(filters):
-            x = layers.MaxPooling2D(name=f"block{i}_pool")(x)
-    x = layers.Conv2D(int(expand), 1, activation="relu", name=f"block{len(filters)}_expand")(x)
-    x = layers.GlobalMaxPooling2D(name="global_max")(x)
-    return keras.Model(inputs, x, name="pets_bakes_base")
-
-
-def pretrain_base(n_images=3200, epochs=10, size=64, seed=0, filters=(16, 32, 64), expand=256, stem_stride=2):
-    """Train a base plus an 8-way softmax head on the pets-and-bakes task; return ``(base, held-out accuracy)``.
-
-    Seeds Keras with ``seed`` first, so the result does not depend on what ran before.
-    """
-    _check_positive("epochs", epochs)
-    x, y = pets_bakes.make_images(n_images, size=size, seed=seed)
-    x_val, y_val = pets_bakes.make_images(max(64, n_images // 8), size=size, seed=seed + 1)
-    base, model = train_base(x, y, len(SOURCE_CLASSES), epochs, seed, filters, expand, stem_stride)
-    _, accuracy = model.evaluate(x_val, y_val, batch_size=256, verbose=0)
-    return base, float(accuracy)
-
-
-def train_base(x, y, n_classes, epochs=10, seed=0, filters=(16, 32, 64), expand=256, stem_stride=2):
-    """Train a new base plus an ``n_classes``-way softmax head on photos ``x`` with labels ``y``; return both.
-
-    Seeds Keras with ``seed`` first; Adam (1e-3), batches of 32, as for the lesson's cached base.
-    """
-    _check_positive("epochs", epochs)
-    import keras
-
-    keras.utils.set_random_seed(seed)
-    base = build_base(x.shape[1], filters, expand, stem_stride)
-    model = keras.Sequential([base, keras.layers.Dense(n_classes, activation="softmax", name="kinds")])
-    model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit(x, y, epochs=int(epochs), batch_size=32, verbose=0)
-    return base, model
 
 
 def _sha256(path):
@@ -174,7 +103,7 @@ def start_in_background(path=CACHE_PATH, **overrides):
     running = _BACKGROUND.get(path)
     if status == "ok" or (running is not None and running[0].poll() is None):
         return status
-    command = [sys.executable, "-m", "utils.pretrained", str(path), json.dumps(overrides)]
+    command = [sys.executable, "-m", "utils.base_cache", str(path), json.dumps(overrides)]
     try:
         process = subprocess.Popen(command, cwd=COURSE_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
@@ -224,38 +153,11 @@ def load_base(path=CACHE_PATH, **overrides):
     return base, {**meta, "status": status, "rebuilt": True, "seconds": time.perf_counter() - start, **extra}
 
 
-MOBILENET_SIZES = (96, 128, 160, 192, 224)
-MOBILENET_ALPHAS = (0.35, 0.5, 0.75, 1.0, 1.3, 1.4)
-
-
-def build_mobilenet_base(size=160, alpha=1.0, weights="imagenet"):
-    """The online option: keras.applications.MobileNetV2 without its top (global average pooled), taking 0–255 images.
-
-    ``weights="imagenet"`` downloads about 9 MB once (needs internet); ``weights=None`` builds it untrained, offline.
-    """
-    if weights not in ("imagenet", None):
-        raise ValueError(f"weights must be 'imagenet' (download) or None (untrained, offline), got {weights!r}")
-    if alpha not in MOBILENET_ALPHAS:
-        raise ValueError(f"alpha must be one of {MOBILENET_ALPHAS} (the width multiplier), got {alpha!r}")
-    if not isinstance(size, int) or isinstance(size, bool) or size < 32:
-        raise ValueError(f"size must be an int >= 32 (pixels), got {size!r}")
-    if weights == "imagenet" and size not in MOBILENET_SIZES:
-        raise ValueError(f"ImageNet weights exist for sizes {MOBILENET_SIZES}; got {size}: resize your photos")
-    import keras
-    from keras import layers
-
-    inputs = keras.Input((size, size, 3), name="image")
-    x = layers.Rescaling(1 / 127.5, offset=-1, name="to_minus1_plus1")(inputs)  # MobileNetV2 expects [-1, 1]
-    core = keras.applications.MobileNetV2(input_shape=(size, size, 3), alpha=alpha, include_top=False,
-                                          weights=weights, pooling="avg")
-    return keras.Model(inputs, core(x), name="mobilenet_v2_base")
-
-
 def main(argv=None):
-    """Command line: ``python -m utils.pretrained [PATH] [SETTINGS]`` builds the cached base unless it is usable."""
+    """Command line: ``python -m utils.base_cache [PATH] [SETTINGS]`` builds the cached base unless it is usable."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m utils.pretrained",
+    parser = argparse.ArgumentParser(prog="python -m utils.base_cache",
                                      description="Build lesson 07's pretrained base (cached; rebuilt if missing, "
                                                  "truncated or made with other settings).")
     parser.add_argument("path", nargs="?", type=Path, default=CACHE_PATH, help="the .keras file to build or check")
