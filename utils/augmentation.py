@@ -9,17 +9,21 @@ AUGMENTATIONS = ("flip", "rotation", "zoom", "translation", "contrast", "brightn
 
 
 def build_block():
-    """Lesson 07's augmentation block (its ``augment``): mirror, turn up to ±18°, zoom ±15 %, shift ±10 %, contrast
-    ×0.8–1.2; active only in training. tests/test_model_sources.py checks it against the lesson's cell."""
+    """Lesson 07's augmentation block (its ``augment``): the poses of everyday photos (mirror, turn up to ±25°, zoom
+    ±20 %, shift ±16 %), contrast ×0.8–1.2 and sensor noise of 4 grey levels; active only in training.
+    tests/test_model_sources.py checks it against the lesson's cell."""
     import keras
     from keras import layers
 
     return keras.Sequential([
         layers.RandomFlip("horizontal"),
-        layers.RandomRotation(0.05, fill_mode="reflect"),
-        layers.RandomZoom(0.15, fill_mode="reflect"),
-        layers.RandomTranslation(0.1, 0.1, fill_mode="reflect"),
+        layers.RandomRotation(0.07, fill_mode="reflect"),
+        layers.RandomZoom(0.2, fill_mode="reflect"),
+        layers.RandomTranslation(0.16, 0.16, fill_mode="reflect"),
         layers.RandomContrast(0.2, value_range=(0, 255)),
+        layers.Rescaling(1 / 255),          # GaussianNoise takes a standard deviation of at most 1:
+        layers.GaussianNoise(4 / 255),      # on the 0-1 scale, 4 grey levels are 4 / 255
+        layers.Rescaling(255),
     ], name="augment")
 
 
