@@ -43,10 +43,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-RUNGS = ("from scratch", "+ augmentation", "+ augmentation + dropout", "pretrained, frozen",
-         "pretrained, fine-tuned")
-SCRATCH, AUGMENTED, REGULARISED, FROZEN, TUNED = RUNGS
-DEFAULT_JSON = ROOT / "benchmarks" / "few_labels.json"
+from utils.label_draws import (AUGMENTED, FROZEN, MEASURED, REGULARISED, RUNGS, SCRATCH, TUNED, key,  # noqa: E402
+                               label_counts, runs, time_to_reach)
+
+DEFAULT_JSON = MEASURED
 CACHE = ROOT / "data" / "cache"
 BUDGET = 200  # the lesson's number of labels
 DESIGN = {"labels": "studio", "val_test": "everyday", "epochs": 100, "batch": 16, "lr": 1e-3, "dropout": 0.5,
@@ -196,16 +196,6 @@ def config():
     return f"{len(os.sched_getaffinity(0))} cpu, oneDNN {'on' if onednn else 'off'}"
 
 
-def key(rung, n, draw):
-    return f"{rung} | {n} | {draw}"
-
-
-def parse(k):
-    """(rung, labels, draw) of a run's key."""
-    rung, n, draw = (p.strip() for p in k.split("|"))
-    return rung, int(n), int(draw)
-
-
 def load(path):
     return json.loads(Path(path).read_text()) if Path(path).exists() else {"runs": {}}
 
@@ -260,12 +250,6 @@ def _store(results, path, rung, n, draw, record):
 # ---------------------------------------------------------------------------------------------------------
 # tables and bars
 # ---------------------------------------------------------------------------------------------------------
-def runs(results, rung, n):
-    """The records of one rung and label count, in draw order ({draw: record})."""
-    found = {parse(k)[2]: r for k, r in results["runs"].items() if parse(k)[:2] == (rung, n)}
-    return dict(sorted(found.items()))
-
-
 def _pct(values):
     return 100 * np.asarray(values, float)
 
@@ -290,7 +274,7 @@ CURVE_RUNGS = (SCRATCH, REGULARISED, TUNED)
 def label_curve(results):
     """Markdown: test accuracy against the number of labels (mean (min-max) over draws), and fine-tuned minus from
     scratch per draw."""
-    counts = sorted({parse(k)[1] for k in results["runs"]})
+    counts = label_counts(results)
     lines = ["| labels | " + " | ".join(CURVE_RUNGS) + " | fine-tuned - from scratch | ahead in |", "|---" * 6 + "|"]
     for n in counts:
         per = {rung: {d: r["test"] for d, r in runs(results, rung, n).items()} for rung in CURVE_RUNGS}
@@ -303,21 +287,6 @@ def label_curve(results):
         lines.append(f"| {n} | " + " | ".join(cells) + (f" | {gains.mean():+.1f} | {int(np.sum(gains > 0))} of "
                                                         f"{len(gains)} |" if len(gains) else " | - | - |"))
     return "\n".join(lines)
-
-
-def time_to_reach(results, target_rung=SCRATCH, n=BUDGET):
-    """Per draw: (target = ``target_rung``'s final test accuracy, cpu seconds from scratch needs to first reach it,
-    cpu seconds of its whole training, cpu seconds the pretrained path needs to first reach it or None).
-
-    Both paths are timed alike, from their test accuracy after every epoch (training cpu seconds only; the
-    pretrained path's include extracting the features and training the head)."""
-    target_runs, scratch, tuned = runs(results, target_rung, n), runs(results, SCRATCH, n), runs(results, TUNED, n)
-    rows = {}
-    for draw in sorted(set(target_runs) & set(scratch) & set(tuned)):
-        target = target_runs[draw]["test"]
-        first = [next((p[2] for p in r[draw]["curve"] if p[1] >= target), None) for r in (target_runs, tuned)]
-        rows[draw] = (target, first[0], target_runs[draw]["curve"][-1][2], first[1])
-    return rows
 
 
 def bars(results, n=BUDGET, few=(20, 50)):
@@ -344,10 +313,11 @@ def bars(results, n=BUDGET, few=(20, 50)):
         out.append((f"fine-tuned - from scratch at {m} labels: {g.mean() if both else np.nan:+.1f} points over "
                     f"{len(both)} draws (>= +10 over 5)", len(both) >= 5 and g.mean() >= 10))
     reach = time_to_reach(results)
-    ratios = [np.inf if t is None else t / s for _, s, _, t in reach.values()]
-    out.append((f"the pretrained path reaches from scratch's final accuracy in "
-                f"{', '.join(f'{r:.2f}' for r in ratios)} of the cpu time from scratch needs to reach it "
-                f"(<= 0.33 in every draw)", len(ratios) >= 5 and max(ratios) <= 1 / 3))
+    whole = [np.inf if t is None else t / w for _, _, w, t in reach.values()]
+    alike = [np.inf if t is None or s is None else t / s for _, s, _, t in reach.values()]
+    out.append((f"the pretrained path reaches from scratch's final accuracy in {', '.join(f'{r:.2f}' for r in whole)} "
+                f"of from scratch's training time (<= 0.33 in every draw; of the time from scratch needs to first "
+                f"reach it: {', '.join(f'{r:.2f}' for r in alike)})", len(whole) >= 5 and max(whole) <= 1 / 3))
     return out
 
 

@@ -25,7 +25,9 @@ def test_epochs_shrink_above_the_budget_only():
 
 
 def test_keys_round_trip():
-    assert F.parse(F.key(F.TUNED, 50, 3)) == (F.TUNED, 50, 3)
+    from utils import label_draws
+
+    assert label_draws.parse(F.key(F.TUNED, 50, 3)) == (F.TUNED, 50, 3)
 
 
 def _record(test, train=1.0, curve=None):
