@@ -56,6 +56,8 @@ CURVE = (20, 50, 100, 500, 2000)
 PLANS = {  # (rungs, label counts, draws), measured in this order
     "full": [(RUNGS, (BUDGET,), range(5)), ((SCRATCH, REGULARISED, FROZEN, TUNED), CURVE, range(5))],
     "budget": [(RUNGS, (BUDGET,), range(5))],
+    "curve": [((SCRATCH, FROZEN, TUNED), (20, 50), range(5)), ((SCRATCH, FROZEN, TUNED), (500, 2000), range(3)),
+              ((SCRATCH, FROZEN, TUNED), (500, 2000), range(3, 5))],  # the label curve's two ends first
     "quick": [(RUNGS, (BUDGET,), range(1))],
 }
 
