@@ -152,7 +152,7 @@ def plot_time_to_reach(results, n=200):
     reach = time_to_reach(results, SCRATCH, n)
     if not reach:
         raise ValueError(f"no draw at {n} labels has curves of both from scratch and the pretrained path")
-    fig, ax = plt.subplots(figsize=(8.5, 4.2))
+    fig, ax = plt.subplots(figsize=(8.5, 4.6))
     for rung, name in ((SCRATCH, SCRATCH), (REGULARISED, REGULARISED), (TUNED, "pretrained path")):
         for i, record in enumerate(runs(results, rung, n).values()):
             curve = np.array(record["curve"])
@@ -166,7 +166,7 @@ def plot_time_to_reach(results, n=200):
     ax.set_xscale("log")
     ax.set_xlabel("training time (cpu seconds, log scale)")
     _percent_axis(ax)
-    ax.legend(loc="lower right", fontsize=11)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=10, frameon=False)
     ax.set_title(f"{n} labels: test accuracy while training, {len(reach)} draws")
     fig.tight_layout()
     return fig

@@ -61,7 +61,10 @@ def check_dropout(dropout):
     x = np.random.default_rng(5).uniform(0.5, 2.0, 40_000)
     for rate in (0.5, 0.2):
         try:
-            out = np.asarray(dropout(x.copy(), rate, np.random.default_rng(0)), dtype=float)
+            out = dropout(x.copy(), rate, np.random.default_rng(0))
+            if out is None:
+                return check_value(None, "an array", name=f"my_dropout(x, {rate}, rng)", hints=hints)
+            out = np.asarray(out, dtype=float)
         except Exception as error:  # noqa: BLE001 - any failure of the student's function is feedback
             return check_value(f"{type(error).__name__}: {error}", "an array", name=f"my_dropout(x, {rate}, rng)",
                                hints=hints)
@@ -132,7 +135,7 @@ QUESTIONS = [
               "it memorised its 200 photos instead of learning what makes a muffin a muffin"),
              "Both photo sets come from the same generator; only the poses differ. A CNN can learn turned objects "
              "when it sees them."),
-    Question("Why are augmentation layers switched off at inference (`training=False`)?",
+    Question("Why are augmentation layers switched off at inference (training=False)?",
              ("a test photo should be judged as it is, once, not as a random variation of it",
               "so that predict gives the same answer every time",
               "because augmentation would make the test photos easier",
@@ -167,7 +170,7 @@ QUESTIONS = [
              ("large steps would wreck the pretrained features before the head has settled",
               "the pretrained weights are already good: they need small adjustments"),
              "The epochs cost the same; the step size decides how far the weights move."),
-    Question("We call the base with `training=False` inside the fine-tuning model. What does that do?",
+    Question("We call the base with training=False inside the fine-tuning model. What does that do?",
              ("BatchNorm layers keep the running averages learned in pretraining instead of the small batches' "
               "statistics",
               "the base's trainable layers still learn",
@@ -176,7 +179,7 @@ QUESTIONS = [
              ("BatchNorm layers keep the running averages learned in pretraining instead of the small batches' "
               "statistics",
               "the base's trainable layers still learn"),
-             "`training=False` sets the mode of layers that behave differently in training; `trainable` decides "
+             "training=False sets the mode of layers that behave differently in training; trainable decides "
              "which weights learn."),
     Question("Over five label draws the lesson shows a spread of test accuracies for each rung. What follows?",
              ("your own run is one sample: it can land anywhere in that spread",
