@@ -82,7 +82,7 @@ RIGHT_ANSWERS = {   # restated independently of the module: question start -> th
     "Why does fine-tuning": {"large steps would", "the pretrained weights are"},
     "We call the base": {"BatchNorm layers keep", "the base's trainable layers"},
     "Over five label draws": {"your own run is", "a comparison of two rungs"},
-    "When does a pretrained": {"when there are very few", "when training time"},
+    "What does the label-efficiency": {"with 20 labels", "more studio photos alone"},
 }
 
 
