@@ -46,17 +46,16 @@ def test_memory_sampler_counts_pages_shared_after_a_fork_once():
     import subprocess
     import sys
 
-    code = ("import os, time\nx = bytearray(200 * 2**20)\nx[::4096] = b'1' * len(x[::4096])\n"
-            "pid = os.fork()\ntime.sleep(2)\nif pid: os.waitpid(pid, 0)")
-    proc = subprocess.Popen([sys.executable, "-c", code])
+    code = ("import os, sys, time\nx = bytearray(200 * 2**20)\nx[::4096] = b'1' * len(x[::4096])\n"
+            "pid = os.fork()\nif pid: print('ready', flush=True)\nsys.stdin.readline()\n"
+            "if pid: os.waitpid(pid, 0)")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         memory = run.TreeMemory(only_kernels=False)
-        import time
-
-        time.sleep(1.2)
+        assert proc.stdout.readline().strip() == "ready"   # both processes hold the pages now, however busy the machine
         memory.sample()
     finally:
-        proc.wait()
+        proc.communicate("go\n" * 2, timeout=60)
     assert 190 <= memory.total <= 300, f"one copy of 200 MiB plus the interpreter, got {memory.total:.0f} MiB"
     assert memory.most_helpers == 1
 
