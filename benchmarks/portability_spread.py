@@ -31,6 +31,7 @@ ONEDNN, COURSE_DEFAULT = "TF_ENABLE_ONEDNN_OPTS", "MUFFIN_ONEDNN_DEFAULT"   # as
 SEEDS = (42, 1, 2)                                   # 42: the seed the lessons are stored with
 VARIANTS = {"2-on": (False, "1"), "2-off": (False, "0"), "1-on": (True, "1"), "1-off": (True, "0")}
 NUMBER = r"-?\d+(?:\.\d+)?"
+LESSON_SEED = re.compile(r"^SEED = 42\b", re.MULTILINE)   # a lesson's own seed setting (lesson 07): follows the run's
 RANGE_ASSERT = re.compile(rf"^\s*assert\s+({NUMBER})\s*<=\s*([A-Za-z_]\w*)\s*<=\s*({NUMBER})\b", re.MULTILINE)
 
 # Broken variants per lesson: name -> [(text in one code cell, its replacement)]. Each must make a range fail.
@@ -40,6 +41,25 @@ BROKEN = {
                                 "cnn.compile(optimizer=keras.optimizers.Adam(1e-1)")],
         "convolutions removed": [(f'layers.Conv2D({k}, 3, padding="same", activation="relu", name="conv{i}")',
                                   f'layers.Identity(name="conv{i}")') for i, k in ((1, 16), (2, 32), (3, 64))],
+    },
+    "08": {
+        "learning rate x100": [(f"optimizer=keras.optimizers.Adam(1e-3),\n    loss={{{head}",
+                                f"optimizer=keras.optimizers.Adam(1e-1),\n    loss={{{head}")
+                               for head in ('"class"', '"objectness"')],
+        "box loss switched off": [('loss_weights={"class": 1.0, "box": 10.0}', 'loss_weights={"class": 1.0, "box": 0.0}'),
+                                  ('"box": 20.0, "class": 1.0}', '"box": 0.0, "class": 1.0}')],
+    },
+    "09": {
+        "landmark learning rate x100": [("CosineDecay(2e-3, steps)", "CosineDecay(2e-1, steps)")],
+        "embedding learning rate x100": [("classifier.compile(optimizer=keras.optimizers.Adam(1e-3)",
+                                          "classifier.compile(optimizer=keras.optimizers.Adam(1e-1)")],
+    },
+    "07": {
+        "learning rate x100": [("def train(model, x, y, epochs, name, learning_rate=1e-3,",
+                                "def train(model, x, y, epochs, name, learning_rate=1e-1,")],
+        "no augmentation in the + augmentation + dropout rung": [
+            ("regularised = make_model(build_base(), augment=augment, dropout=0.5)",
+             "regularised = make_model(build_base(), augment=None, dropout=0.5)")],
     },
 }
 
@@ -97,6 +117,8 @@ def prepare(nb, seed, mutation=()):
     if len(setup_cells) != 1:
         raise ValueError("expected one code cell calling setup(keras=True), found " + str(len(setup_cells)))
     setup_cells[0]["source"] = _source(setup_cells[0]).replace("setup(keras=True)", f"setup(seed={seed}, keras=True)")
+    for cell in code:   # a lesson that sets its own SEED (which photos it draws, how it trains) uses the run's seed
+        cell["source"] = LESSON_SEED.sub(f"SEED = {seed}", _source(cell))
     for old, new in mutation:
         hits = [c for c in code if old in _source(c)]
         if len(hits) != 1:

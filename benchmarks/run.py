@@ -23,7 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PEAK_RSS_CELL = "import resource as _r\nprint('PEAK_RSS_KIB', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)"
+# The kernel's peak RSS: VmHWM on Linux (ru_maxrss would keep the peak of the process it was forked from).
+PEAK_RSS_CELL = ("import resource as _r\n"
+                 "try:\n"
+                 "    _peak = [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]\n"
+                 "except (OSError, IndexError):\n"
+                 "    _peak = _r.getrusage(_r.RUSAGE_SELF).ru_maxrss\n"
+                 "print('PEAK_RSS_KIB', _peak)")
 GOALS = {"lesson_s": 90.0, "course_s": 300.0, "lesson_mib": 1536.0, "early_lesson_mib": 1024.0, "conv_vs_cv2": 3.0}
 EARLY_LESSONS = ("00", "01", "02", "03", "04", "05")  # these must stay within 1 GiB, the others within 1.5 GiB
 SAMPLE_S = 0.1
@@ -58,10 +64,13 @@ class TreeMemory:
     child's shared pages again: each spawned drawing worker reported the kernel's 566 MiB as its own.)
     """
 
-    def __init__(self, interval=SAMPLE_S):
+    def __init__(self, interval=SAMPLE_S, only_kernels=True):
         import threading
 
+        import psutil
+
         self.interval, self.total, self.helpers, self.most_helpers = interval, 0.0, 0.0, 0
+        self.only_kernels, self._before = only_kernels, {p.pid for p in psutil.Process().children()}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -69,17 +78,37 @@ class TreeMemory:
         """Measure once: PSS in MiB of the kernel(s) this process started and of their descendants."""
         import psutil
 
-        me = psutil.Process()
-        kernels, sizes = {p.pid for p in me.children()}, {}
-        for proc in me.children(recursive=True):
+        kernels, sizes = self._kernels(), {}
+        for kernel in kernels:
             try:
-                sizes[proc.pid] = proc.memory_full_info().pss / 2**20
+                tree = [kernel] + kernel.children(recursive=True)
             except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-                pass
-        helpers = [v for pid, v in sizes.items() if pid not in kernels]
+                continue
+            for proc in tree:
+                try:
+                    sizes[proc.pid] = proc.memory_full_info().pss / 2**20
+                except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                    pass
+        helpers = [v for pid, v in sizes.items() if pid not in {k.pid for k in kernels}]
         self.total = max(self.total, sum(sizes.values()))
         self.helpers = max(self.helpers, sum(helpers))
         self.most_helpers = max(self.most_helpers, len(helpers))
+
+    def _kernels(self):
+        """The Jupyter kernels this process started since it was created (not other children, e.g. a test's
+        subprocess running its own notebooks meanwhile); every child if ``only_kernels`` is false."""
+        import psutil
+
+        if not self.only_kernels:
+            return psutil.Process().children()
+        found = []
+        for proc in psutil.Process().children():
+            try:
+                if proc.pid not in self._before and "ipykernel" in " ".join(proc.cmdline()):
+                    found.append(proc)
+            except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                pass
+        return found
 
     def _run(self):
         while not self._stop.is_set():

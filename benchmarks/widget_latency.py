@@ -100,12 +100,9 @@ def _lesson07(name):
     from utils.notebook import setup_keras
 
     setup_keras(42)
-    image = make_arrays(1, size=64, seed=0, split="train")[0][0]
-
-    def augmentation_view(kind, strength):  # the lesson's own view (notebook 07, widget cell)
-        return augmentation.show_augmentation(kind, strength, image=image, n=5, seed=42)
-
-    box = live_figure(augmentation_view, {
+    image = make_arrays(1, size=64, seed=42, pose="studio")[0][0]
+    view = augmentation.AugmentationFigure(image, n=5, live=True)   # the lesson's own view (notebook 07)
+    box = live_figure(view.update, {
         "kind": widgets.Dropdown(options=list(augmentation.AUGMENTATIONS), value="rotation", description="layer"),
         "strength": widgets.FloatSlider(value=0.3, min=0.0, max=1.0, step=0.05, description="strength")})
     return box.controls["strength"], [0.1, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 0.35]

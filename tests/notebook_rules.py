@@ -142,9 +142,10 @@ def asserted_checks(tree):
 
 
 def has_placeholder(tree):
-    """Does a student cell still hold ``x = None``, ``x = ...`` or ``raise NotImplementedError``?"""
+    """Does a student cell still hold ``x = None``, ``x = ...``, a function that does ``return None`` (or ``...``)
+    or ``raise NotImplementedError``?"""
     for node in ast.walk(tree):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Constant) \
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return)) and isinstance(node.value, ast.Constant) \
                 and node.value.value in (None, Ellipsis):
             return True
         if isinstance(node, ast.Raise) and node.exc is not None:

@@ -30,10 +30,10 @@ def test_show_mistakes_needs_a_name_for_every_class():
         evaluation.show_mistakes(images, np.array([0, 2, 1]), probs, ["muffin", "chihuahua"])
 
 
-@pytest.mark.parametrize("path", [42, None, ["pretrained_base.keras"]])
-def test_cache_status_needs_a_path(path):
-    with pytest.raises(TypeError, match=r"path of the cached base must be a path \(str or pathlib.Path\)"):
-        base_cache.cache_status(path)
+@pytest.mark.parametrize("path", [42, None, ["pets_bakes_base.keras"]])
+def test_base_check_needs_a_path(path):
+    with pytest.raises(TypeError, match=r"path of the pretrained base must be a path \(str or pathlib.Path\)"):
+        base_cache.problem(path)
 
 
 @pytest.mark.parametrize("x", ["abc", [1, 2], np.array([1, 2]), 5], ids=["str", "int-list", "int-array", "int"])

@@ -1,6 +1,8 @@
-"""Tests for utils.base_cache: the disk cache of the pretrained base that rebuilds itself, and its background build."""
+"""Tests for utils.base_cache: the pretrained base the course ships (intact, made with the code's settings), and
+clear errors with the rebuild command for a missing, altered or stale file."""
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -10,113 +12,114 @@ from utils.notebook import setup
 keras = setup(keras=True)
 
 from utils import base_cache as C  # noqa: E402
-from utils.pretraining import build_base, pretrain_base  # noqa: E402
+from utils import pretraining  # noqa: E402
 
-TINY = {"n_images": 48, "epochs": 1, "size": 32, "filters": [4, 8], "expand": 8}
+TINY = {"n_images": 48, "epochs": 1, "size": 32, "seed": 0, "filters": [4, 8], "expand": 8, "stem_stride": 2,
+        "val_images": 16}
+
+
+def test_the_shipped_base_is_intact_and_made_with_the_codes_settings():
+    meta = C.check()                                   # size and sha256 as recorded, settings as in the code
+    assert meta["settings"] == C.SETTINGS and meta["format"] == C.FORMAT_VERSION
+    assert meta["classes"] == list(pretraining.SOURCE_CLASSES)
+    assert not {"chihuahua", "muffin"} & set(meta["classes"]), "the source task must hold no target class"
+    assert 0.9 <= meta["source_accuracy"] <= 1, "the base should tell the 8 pets and bakes apart"
+    assert meta["bytes"] < 1_000_000, "the shipped weights should stay small"
+
+
+def test_the_shipped_base_loads_with_the_lessons_architecture():
+    base, meta = C.load_base()
+    reference = pretraining.build_base(C.SETTINGS["size"], C.SETTINGS["filters"], C.SETTINGS["expand"],
+                                       C.SETTINGS["stem_stride"])
+    assert [layer.name for layer in base.layers] == [layer.name for layer in reference.layers]
+    assert [w.shape for w in base.get_weights()] == [w.shape for w in reference.get_weights()]
+    assert base.output_shape == (None, C.SETTINGS["expand"])
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """A tiny base built by the course command's function, with its sidecar."""
+    path = tmp_path_factory.mktemp("base") / "tiny.keras"
+    meta = C.build(path, TINY)
+    return path, meta
 
 
 @pytest.fixture
-def cached(tmp_path):
-    path = tmp_path / "cache" / "base.keras"
-    base, info = C.load_base(path, **TINY)
-    return path, base, info
+def copy(tiny, tmp_path):
+    path = tmp_path / "base.keras"
+    shutil.copy(tiny[0], path)
+    shutil.copy(C.sidecar_path(tiny[0]), C.sidecar_path(path))
+    return path
 
 
-def test_first_load_builds_and_caches_with_sidecar(cached):
-    path, base, info = cached
-    assert info["rebuilt"] and info["status"] == "missing"
-    meta = json.loads(C.sidecar_path(path).read_text())
-    assert meta["settings"]["n_images"] == 48 and meta["bytes"] == path.stat().st_size
-    assert C.cache_status(path, **TINY) == "ok"
+def test_build_writes_the_base_and_its_sidecar_atomically(tiny):
+    path, meta = tiny
+    assert C.problem(path, TINY) is None
+    assert meta["bytes"] == path.stat().st_size and meta["settings"] == TINY and meta["command"] == C.BUILD_COMMAND
+    assert json.loads(C.sidecar_path(path).read_text()) == meta
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".")], "temporary files were left behind"
+    base, info = C.load_base(path, TINY)
+    assert base.output_shape == (None, 8) and info == meta
 
 
-def test_second_load_reads_the_same_weights(cached):
-    path, base, _ = cached
-    again, info = C.load_base(path, **TINY)
-    assert not info["rebuilt"] and info["status"] == "ok"
-    for a, b in zip(base.get_weights(), again.get_weights()):
-        np.testing.assert_array_equal(a, b)
+def test_build_is_reproducible(tiny, tmp_path):
+    again = C.build(tmp_path / "again.keras", TINY)
+    assert again["source_accuracy"] == tiny[1]["source_accuracy"]
+    first, _ = C.load_base(tiny[0], TINY)
+    second, _ = C.load_base(tmp_path / "again.keras", TINY)
+    for a, b in zip(first.get_weights(), second.get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-6)
 
 
-def test_truncated_file_is_rebuilt_not_a_crash(cached):
-    path, base, _ = cached
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 3])
-    assert C.cache_status(path, **TINY) == "corrupt"
-    rebuilt, info = C.load_base(path, **TINY)
-    assert info["rebuilt"] and info["status"] == "corrupt"
-    assert C.cache_status(path, **TINY) == "ok"
-    x = np.zeros((2, 32, 32, 3), "float32")
-    np.testing.assert_allclose(rebuilt.predict(x, verbose=0), base.predict(x, verbose=0), atol=1e-5)
+def expect_error(path, settings, *phrases):
+    with pytest.raises(C.BaseFileError) as error:
+        C.load_base(path, settings)
+    message = str(error.value)
+    for phrase in (C.BUILD_COMMAND, *phrases):
+        assert phrase in message, message
 
 
-def test_garbage_file_with_matching_sidecar_is_rebuilt(cached):
-    path, _, _ = cached
+def test_a_missing_file_names_the_command_that_rebuilds_it(tmp_path):
+    expect_error(tmp_path / "nothing.keras", TINY, "is missing")
+
+
+def test_a_truncated_or_altered_file_is_refused(copy):
+    data = copy.read_bytes()
+    copy.write_bytes(data[: len(data) // 3])
+    expect_error(copy, TINY, "truncated or altered")
+
+
+def test_a_missing_sidecar_is_refused(copy):
+    C.sidecar_path(copy).unlink()
+    expect_error(copy, TINY, "sidecar")
+
+
+def test_a_file_made_with_other_settings_is_refused(copy):
+    expect_error(copy, {**TINY, "epochs": 2}, "other settings")
+
+
+def test_garbage_with_a_matching_sidecar_is_refused_with_keras_reason(copy):
     junk = b"not a keras file" * 100
-    path.write_bytes(junk)
-    meta = json.loads(C.sidecar_path(path).read_text())
+    copy.write_bytes(junk)
+    meta = json.loads(C.sidecar_path(copy).read_text())
     import hashlib
 
     meta.update(bytes=len(junk), sha256=hashlib.sha256(junk).hexdigest())
-    C.sidecar_path(path).write_text(json.dumps(meta))
-    assert C.cache_status(path, **TINY) == "ok"  # the checksum matches, but Keras cannot read it
-    _, info = C.load_base(path, **TINY)
-    assert info["rebuilt"] and C.cache_status(path, **TINY) == "ok"
+    C.sidecar_path(copy).write_text(json.dumps(meta))
+    assert C.problem(copy, TINY) is None                     # the checksum matches, but Keras cannot read it
+    expect_error(copy, TINY, "Keras cannot read")
 
 
-def test_deleted_or_stale_cache_is_rebuilt(cached):
-    path, _, _ = cached
-    assert C.cache_status(path, **{**TINY, "epochs": 2}) == "stale"
-    path.unlink()
-    assert C.cache_status(path, **TINY) == "missing"
-    _, info = C.load_base(path, **TINY)
-    assert info["rebuilt"] and path.exists()
-
-
-def test_missing_sidecar_counts_as_corrupt(cached):
-    path, _, _ = cached
-    C.sidecar_path(path).unlink()
-    assert C.cache_status(path, **TINY) == "corrupt"
-
-
-def test_unknown_settings_and_bad_paths_are_rejected(tmp_path):
-    with pytest.raises(ValueError, match="unknown pretraining settings"):
-        C.load_base(tmp_path / "b.keras", learning_rate=0.1)
+def test_save_base_wants_a_keras_file(tmp_path):
     with pytest.raises(ValueError, match=r"\.keras file"):
-        C.save_base(build_base(32, [4], 4), tmp_path / "b.h5", dict(C.DEFAULT_SETTINGS), 0.5)
+        C.save_base(pretraining.build_base(32, [4], 4), tmp_path / "b.h5", TINY, 0.5)
 
 
-def test_a_base_started_in_the_background_is_waited_for_and_loaded(tmp_path):
-    path = tmp_path / "cache" / "base.keras"
-    assert C.start_in_background(path, **TINY) == "missing"
-    assert C.start_in_background(path, **TINY) == "missing", "a second call must not start a second build"
-    base, info = C.load_base(path, **TINY)
-    assert info["background_status"] == "missing" and info["waited"] > 0
-    assert info["status"] == "ok" and not info["rebuilt"], "the other process built and cached it"
-    assert base.output_shape == (None, TINY["expand"])
-    _, direct = pretrain_base(**TINY)
-    assert info["accuracy"] == round(direct, 4), "the other process must make the same base as this one"
-    assert C.start_in_background(path, **TINY) == "ok", "nothing to build once the cache is usable"
-    assert "waited" not in C.load_base(path, **TINY)[1]
-
-
-def test_a_failed_background_build_is_rebuilt_in_the_lesson(tmp_path, monkeypatch):
-    path = tmp_path / "base.keras"
-    monkeypatch.setattr(C.sys, "executable", C.sys.executable + "-missing")  # the other process cannot start...
-    assert C.start_in_background(path, **TINY) == "missing" and path.resolve() not in C._BACKGROUND
-    monkeypatch.undo()
-    failing = C.subprocess.Popen([C.sys.executable, "-c", "raise SystemExit(1)"])  # ...or fails without a file
-    C._BACKGROUND[path.resolve()] = (failing, "missing")
-    base, info = C.load_base(path, **TINY)
-    assert info["rebuilt"] and info["background_status"] == "missing" and C.cache_status(path, **TINY) == "ok"
-    with pytest.raises(ValueError, match="unknown pretraining settings"):
-        C.start_in_background(path, epochz=3)
-
-
-def test_command_line_rejects_bad_arguments(capsys):
-    for argv in (["base.h5"], ["base.keras", "{not json"], ["base.keras", "[1, 2]"]):
-        with pytest.raises(SystemExit) as exc:
-            C.main(argv)
-        assert exc.value.code == 2
-    assert "error:" in capsys.readouterr().err
+def test_command_line_checks_the_file_and_rejects_bad_paths(capsys, copy):
+    assert C.main(["--path", str(copy)]) == 1                 # the code's settings are not TINY: refused
+    assert C.BUILD_COMMAND in capsys.readouterr().err
+    assert C.main([]) == 0
+    assert "intact" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exc:
+        C.main(["--path", "base.h5"])
+    assert exc.value.code == 2

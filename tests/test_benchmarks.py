@@ -21,22 +21,41 @@ def test_run_notebook_measures_time_and_memory_of_kernel_and_helpers(tmp_path):
     assert result["total_mib"] >= result["helpers_mib"] + 64, "kernel and helper together"
 
 
+def test_run_notebook_ignores_other_children_of_the_measuring_process(tmp_path):
+    """A process this one started for something else (e.g. a test running a notebook meanwhile) is not a helper."""
+    import subprocess
+    import sys
+
+    other = subprocess.Popen([sys.executable, "-c", "import time; x = bytearray(300 * 2**20); "
+                              "x[::4096] = b'1' * len(x[::4096]); time.sleep(30)"])
+    try:
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell("import time; time.sleep(1)")]
+        nbformat.write(nb, tmp_path / "01_tiny.ipynb")
+        result = run.run_notebook(tmp_path / "01_tiny.ipynb")
+    finally:
+        other.kill()
+        other.wait()
+    # (a kernel may start a short-lived child of its own while it starts; the 300 MiB process must not count)
+    assert result["helpers_mib"] < 100, f"the other process counted as a helper: {result}"
+    assert result["total_mib"] < 300, f"the other process's 300 MiB counted: {result['total_mib']:.0f} MiB"
+
+
 def test_memory_sampler_counts_pages_shared_after_a_fork_once():
     """A forked child shares the parent's pages: their PSS adds up to one copy, their RSS would count two."""
     import subprocess
     import sys
 
-    code = ("import os, time\nx = bytearray(200 * 2**20)\nx[::4096] = b'1' * len(x[::4096])\n"
-            "pid = os.fork()\ntime.sleep(2)\nif pid: os.waitpid(pid, 0)")
-    proc = subprocess.Popen([sys.executable, "-c", code])
+    code = ("import os, sys, time\nx = bytearray(200 * 2**20)\nx[::4096] = b'1' * len(x[::4096])\n"
+            "pid = os.fork()\nif pid: print('ready', flush=True)\nsys.stdin.readline()\n"
+            "if pid: os.waitpid(pid, 0)")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        memory = run.TreeMemory()
-        import time
-
-        time.sleep(1.2)
+        memory = run.TreeMemory(only_kernels=False)
+        assert proc.stdout.readline().strip() == "ready"   # both processes hold the pages now, however busy the machine
         memory.sample()
     finally:
-        proc.wait()
+        proc.communicate("go\n" * 2, timeout=60)
     assert 190 <= memory.total <= 300, f"one copy of 200 MiB plus the interpreter, got {memory.total:.0f} MiB"
     assert memory.most_helpers == 1
 

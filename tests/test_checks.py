@@ -14,6 +14,14 @@ def test_check_value_right_and_wrong(capsys):
     assert "too large" in capsys.readouterr().out
 
 
+def test_check_value_refuses_a_number_written_as_text_or_a_bool(capsys):
+    assert not check_value("8", 8)
+    assert "not text: remove the quotes" in capsys.readouterr().out
+    assert not check_value(True, 1)
+    assert "should be a number" in capsys.readouterr().out
+    assert check_value(np.int64(8), 8) and check_value(8.0, 8)
+
+
 def test_check_value_placeholder_and_type(capsys):
     assert not check_value(None, 3)
     assert "no answer yet" in capsys.readouterr().out

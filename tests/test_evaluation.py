@@ -144,3 +144,13 @@ def test_plot_groups_draws_one_bar_per_rung_and_group():
     assert sorted(round(p.get_height()) for p in ax.patches) == [60, 85, 90, 92]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["coin flip", "easy", "hard"]
     matplotlib.pyplot.close(fig)
+
+
+def test_curves_tick_whole_epochs_only():
+    ten = np.linspace(1, 0, 20).tolist()  # 20 epochs: matplotlib alone would tick 2.5, 5, 7.5
+    h = {"loss": ten, "val_loss": ten, "accuracy": ten, "val_accuracy": ten}
+    for fig in (ev.plot_history(h), ev.plot_validation_curves({"a": h})):
+        fig.canvas.draw()
+        for ax in fig.axes:
+            ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+            assert ticks and all(float(t).is_integer() for t in ticks), ticks

@@ -107,3 +107,57 @@ def test_lookalikes_checks_its_arguments():
         muffins.lookalikes(0)
     with pytest.raises(ValueError):
         muffins.lookalikes(4, split="validation")
+
+
+# ---------------------------------------------------------------------------------------------- studio photos
+def digest(x, y):
+    import hashlib
+
+    return hashlib.sha256(x.tobytes() + y.tobytes()).hexdigest()
+
+
+def test_everyday_and_studio_photos_are_the_ones_measured():
+    """benchmarks/few_labels.json was measured on these photos: a change to the generator must show here."""
+    everyday = "86493e5a69e216a44be0c073d350ed33e01fbc246d7d3c078f19f73385d2a097"
+    studio = "88b761737c4301d4f9106df1eeda27ccc47e65172118fa4302f963cb7af564b3"
+    assert digest(*muffins.make_arrays(16, 32)) == everyday
+    assert digest(*muffins.make_arrays(16, 32, pose="studio")) == studio
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_studio_pose_is_upright_centred_one_scale_unmirrored(seed):
+    from utils import drawing
+
+    s = 128
+    studio = drawing.pose_matrix(np.random.default_rng(seed), s, "studio")
+    scale = drawing.STUDIO_SCALE
+    # x' = scale·x + (1 - scale)·s/2: no turn (zero off-diagonal), no mirror (positive diagonal), centre fixed
+    expected = np.array([[scale, 0, (1 - scale) * s / 2], [0, scale, (1 - scale) * s / 2]])
+    assert np.allclose(studio, expected)
+
+
+def test_everyday_poses_vary_and_studio_draws_the_same_random_numbers():
+    from utils import drawing
+
+    everyday = [drawing.pose_matrix(np.random.default_rng(seed), 128) for seed in range(20)]
+    assert any(m[0, 0] * m[1, 1] - m[0, 1] * m[1, 0] < 0 for m in everyday), "some photos should be mirrored"
+    assert np.ptp([m[0, 1] for m in everyday]) > 0.3, "the photos should be turned by different angles"
+    assert np.ptp([m[0, 2] for m in everyday]) > 10, "the photos should be shifted by different amounts"
+    a, b = np.random.default_rng(3), np.random.default_rng(3)
+    drawing.pose_matrix(a, 128, "everyday"), drawing.pose_matrix(b, 128, "studio")
+    assert a.uniform() == b.uniform(), "background, light and noise must not depend on the pose"
+    with pytest.raises(ValueError, match="pose must be one of"):
+        drawing.pose_matrix(a, 128, "beach")
+
+
+def test_make_arrays_can_draw_a_pick_and_studio_photos_differ_from_everyday_ones():
+    x, y = muffins.make_arrays(30, 32, seed=2)
+    xp, yp = muffins.make_arrays(30, 32, seed=2, pick=[4, 0, 29])
+    assert np.array_equal(xp, x[[4, 0, 29]]) and np.array_equal(yp, y[[4, 0, 29]])
+    xs, ys = muffins.make_arrays(30, 32, seed=2, pose="studio")
+    assert np.array_equal(ys, y) and not np.array_equal(xs, x)
+    for bad in ([30], [[1]], [0.5]):
+        with pytest.raises(ValueError, match="pick must be"):
+            muffins.make_arrays(30, 32, pick=bad)
+    with pytest.raises(ValueError, match="pose must be one of"):
+        muffins.make_arrays(4, 16, pose="beach")

@@ -141,6 +141,13 @@ def test_a_function_written_into_the_student_cell_fails(tmp_path):
     assert broken(write(tmp_path, cells), "student_cells_open")[0].startswith("Exercise 2:")
 
 
+def test_a_function_that_returns_none_is_an_open_student_cell(tmp_path):
+    cells = good_cells()
+    cells[find(cells, "def double(x):\n    raise")]["source"] = ("def double(x):\n    return None  # your code here\n\n\n"
+                                                           "exercises.check_double(double)")
+    assert not broken(write(tmp_path, cells), "student_cells_open")
+
+
 def test_fewer_than_two_exercises_fail(tmp_path):
     cells = good_cells()
     for start in ("### Exercise 2", "def double(x):\n    raise", "### Solution 2", "def double(x):\n    return"):

@@ -1,26 +1,40 @@
-"""Lesson 07's pretrained base, cached on disk: checked by size and checksum, rebuilt automatically when the file
-is missing, truncated or was made with other settings, and built in a background process while a lesson runs.
+"""Lesson 07's pretrained base, shipped with the course: the lesson's analogue of downloading ImageNet weights.
 
-``python -m utils.base_cache`` builds it from a terminal.
+The course's own script pretrained it on 16,000 drawn pets and bakes (``utils.pets_bakes``; no muffin, no
+chihuahua) and committed the weights (``data/pretrained/pets_bakes_base.keras``, about 200 kB) with a JSON sidecar
+of the settings, the source task's held-out accuracy and the file's sha256. The lesson loads it in well under a
+second; ``check`` refuses a file that is missing, altered or made with other settings, and says how to rebuild it:
+
+    .venv/bin/python -m utils.base_cache            # check the shipped file
+    .venv/bin/python -m utils.base_cache --build    # pretrain it again (about 5 minutes on 2 cores) and write it
 """
 
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from utils import validate
-from utils.paths import COURSE_ROOT, DATA_DIR, relative
+from utils.paths import COURSE_ROOT, relative
 from utils.pretraining import SOURCE_CLASSES, pretrain_base
 
-CACHE_PATH = DATA_DIR / "cache" / "pretrained_base.keras"
-DEFAULT_SETTINGS = {"n_images": 3200, "epochs": 10, "size": 64, "seed": 0, "filters": [16, 32, 64], "expand": 256,
-                    "stem_stride": 2}
-FORMAT_VERSION = 5  # bump when the source task or the base architecture change, so old caches are rebuilt
+SHIPPED = COURSE_ROOT / "data" / "pretrained" / "pets_bakes_base.keras"
+SETTINGS = {"n_images": 16000, "epochs": 15, "size": 64, "seed": 0, "filters": [16, 32, 64], "expand": 256,
+            "stem_stride": 2, "val_images": 800}
+FORMAT_VERSION = 6  # bump when the source task or the base architecture change
+BUILD_COMMAND = ".venv/bin/python -m utils.base_cache --build"
+
+
+class BaseFileError(RuntimeError):
+    """The pretrained base's file is missing, altered or was made with other settings."""
+
+
+def sidecar_path(path):
+    """The JSON file next to a base that records its settings and checksum."""
+    return Path(path).with_suffix(".json")
 
 
 def _sha256(path):
@@ -32,149 +46,111 @@ def _sha256(path):
     return digest.hexdigest()
 
 
-def _settings(overrides):
-    """DEFAULT_SETTINGS updated with ``overrides`` (unknown keys are an error), filters as a list."""
-    unknown = set(overrides) - set(DEFAULT_SETTINGS)
-    if unknown:
-        raise ValueError(f"unknown pretraining settings {sorted(unknown)}; known: {sorted(DEFAULT_SETTINGS)}")
-    settings = {**DEFAULT_SETTINGS, **overrides}
-    settings["filters"] = [int(f) for f in settings["filters"]]
-    return settings
-
-
-def sidecar_path(path):
-    """The JSON file next to a cached base that records its settings and checksum."""
-    return Path(path).with_suffix(".json")
-
-
-def cache_status(path=CACHE_PATH, **overrides):
-    """Say whether the cached base at ``path`` is usable: 'ok', 'missing', 'stale' (other settings) or 'corrupt'."""
-    path = validate.path("path of the cached base", path)
-    settings = _settings(overrides)
+def problem(path=SHIPPED, settings=None):
+    """What is wrong with the base at ``path`` (a sentence), or None when it is the one ``settings`` make."""
+    path, settings = validate.path("path of the pretrained base", path), SETTINGS if settings is None else settings
     if not path.exists():
-        return "missing"
+        return f"{relative(path)} is missing"
     try:
-        meta = json.loads(sidecar_path(path).read_text())
+        meta = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return "corrupt"
-    if meta.get("settings") != settings or meta.get("format") != FORMAT_VERSION:
-        return "stale"
+        return f"its sidecar {relative(sidecar_path(path))} is missing or not JSON"
+    if meta.get("format") != FORMAT_VERSION or meta.get("settings") != settings:
+        return (f"{relative(path)} was made with other settings (format {meta.get('format')}, {meta.get('settings')}) "
+                f"than the code's (format {FORMAT_VERSION}, {settings})")
     if path.stat().st_size != meta.get("bytes") or _sha256(path) != meta.get("sha256"):
-        return "corrupt"
-    return "ok"
+        return f"{relative(path)} is not the file its sidecar describes (size or sha256 differ): truncated or altered"
+    return None
 
 
-def save_base(base, path, settings, accuracy):
-    """Write the base and its JSON sidecar atomically (temporary file, then ``os.replace``)."""
-    path = Path(path)
-    if path.suffix != ".keras":
-        raise ValueError(f"the cached base must be a .keras file, got {path.name!r}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".keras", prefix=f".{path.stem}.", dir=path.parent)
+def check(path=SHIPPED, settings=None):
+    """Raise ``BaseFileError`` saying what is wrong and how to rebuild, unless the base at ``path`` is intact."""
+    found = problem(path, settings)
+    if found:
+        raise BaseFileError(f"The pretrained base cannot be used: {found}. Rebuild it from the course folder with "
+                            f"`{BUILD_COMMAND}` (about 5 minutes on 2 cores), or restore it with "
+                            f"`git checkout -- data/pretrained`.")
+    return json.loads(sidecar_path(path).read_text(encoding="utf-8"))
+
+
+def load_base(path=SHIPPED, settings=None):
+    """Load the pretrained base after ``check``; returns ``(base, info)`` with the sidecar's settings and accuracy."""
+    meta = check(path, settings)
+    import keras
+
+    try:
+        base = keras.saving.load_model(path, compile=False)
+    except Exception as error:  # noqa: BLE001 - any unreadable file gets the same advice
+        raise BaseFileError(f"Keras cannot read {relative(path)} ({type(error).__name__}: {error}). Rebuild it with "
+                            f"`{BUILD_COMMAND}`.") from error
+    return base, meta
+
+
+def _write_atomically(path, write):
+    """Call ``write(temporary path)`` next to ``path``, then rename it into place (no half-written file)."""
+    fd, tmp = tempfile.mkstemp(suffix=path.suffix, prefix=f".{path.stem}.", dir=path.parent)
     os.close(fd)
     os.chmod(tmp, 0o644)
     try:
-        base.save(tmp)
-        meta = {"format": FORMAT_VERSION, "settings": settings, "accuracy": round(float(accuracy), 4),
-                "bytes": os.path.getsize(tmp), "sha256": _sha256(tmp), "classes": list(SOURCE_CLASSES)}
+        write(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
-    fd, tmp_json = tempfile.mkstemp(suffix=".json", prefix=f".{path.stem}.", dir=path.parent)
-    os.chmod(tmp_json, 0o644)
-    with os.fdopen(fd, "w") as f:
-        json.dump(meta, f, indent=2)
-    os.replace(tmp_json, sidecar_path(path))
+
+
+def save_base(base, path, settings, accuracy, seconds=None):
+    """Write the base and its JSON sidecar (settings, source accuracy, size, sha256), each atomically."""
+    path = Path(path)
+    if path.suffix != ".keras":
+        raise ValueError(f"the base must be a .keras file, got {path.name!r}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomically(path, base.save)
+    import keras
+
+    meta = {"format": FORMAT_VERSION, "settings": settings, "source_accuracy": round(float(accuracy), 4),
+            "classes": list(SOURCE_CLASSES), "bytes": path.stat().st_size, "sha256": _sha256(path),
+            "keras": keras.__version__, "command": BUILD_COMMAND}
+    if seconds is not None:
+        meta["build_seconds"] = round(float(seconds))
+    text = json.dumps(meta, indent=1) + "\n"
+    _write_atomically(sidecar_path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     return meta
 
 
-_BACKGROUND = {}  # cache path -> (process building it, status found when it started)
-
-
-def start_in_background(path=CACHE_PATH, **overrides):
-    """Start building the cached base in another process if it is not usable yet; ``load_base`` waits for it.
-
-    A lesson calls this at the top, so the pretraining runs while the first sections train their models.
-    Returns the status found: 'ok' means there is nothing to build.
-    """
-    path = Path(path).resolve()
-    _settings(overrides)  # unknown settings are an error here already
-    status = cache_status(path, **overrides)
-    running = _BACKGROUND.get(path)
-    if status == "ok" or (running is not None and running[0].poll() is None):
-        return status
-    command = [sys.executable, "-m", "utils.base_cache", str(path), json.dumps(overrides)]
-    try:
-        process = subprocess.Popen(command, cwd=COURSE_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
-    except OSError:  # no second process here: load_base will build the base itself
-        return status
-    _BACKGROUND[path] = (process, status)
-    return status
-
-
-def _wait_for_background(path, timeout=600):
-    """Wait for a background build of ``path`` started by ``start_in_background``; return (seconds, status found)."""
-    process, status = _BACKGROUND.pop(Path(path).resolve(), (None, None))
-    if process is None:
-        return 0.0, None
+def build(path=SHIPPED, settings=None):
+    """Pretrain the base with ``settings`` (default ``SETTINGS``) and write it to ``path``; returns the sidecar."""
+    settings = dict(SETTINGS if settings is None else settings)
     start = time.perf_counter()
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:  # a stuck build: stop it, load_base then builds the base itself
-        process.kill()
-        process.wait()
-    return time.perf_counter() - start, status
-
-
-def load_base(path=CACHE_PATH, **overrides):
-    """Load the cached pretrained base, pretraining and caching it first if it is missing, stale or corrupt.
-
-    Returns ``(base, info)``; ``info`` holds the settings, held-out source accuracy, status found and seconds spent;
-    after ``start_in_background`` also ``background_status`` (found then) and ``waited`` (seconds waited for it).
-    """
-    import keras
-
-    path = Path(path)
-    settings = _settings(overrides)
-    start = time.perf_counter()
-    waited, found = _wait_for_background(path)
-    extra = {} if found is None else {"background_status": found, "waited": waited}
-    status = cache_status(path, **overrides)
-    if status == "ok":
-        try:
-            base = keras.saving.load_model(path, compile=False)
-            meta = json.loads(sidecar_path(path).read_text())
-            return base, {**meta, "status": status, "rebuilt": False, "seconds": time.perf_counter() - start, **extra}
-        except Exception:  # noqa: BLE001 - any unreadable file is rebuilt rather than crashing the lesson
-            status = "corrupt"
     base, accuracy = pretrain_base(**settings)
-    meta = save_base(base, path, settings, accuracy)
-    return base, {**meta, "status": status, "rebuilt": True, "seconds": time.perf_counter() - start, **extra}
+    return save_base(base, path, settings, accuracy, time.perf_counter() - start)
 
 
 def main(argv=None):
-    """Command line: ``python -m utils.base_cache [PATH] [SETTINGS]`` builds the cached base unless it is usable."""
+    """Command line: check the shipped base, or ``--build`` it again."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m utils.base_cache",
-                                     description="Build lesson 07's pretrained base (cached; rebuilt if missing, "
-                                                 "truncated or made with other settings).")
-    parser.add_argument("path", nargs="?", type=Path, default=CACHE_PATH, help="the .keras file to build or check")
-    parser.add_argument("settings", nargs="?", type=json.loads, default={},
-                        help=f'JSON of settings to change, e.g. \'{{"epochs": 5}}\'; known: {sorted(DEFAULT_SETTINGS)}')
+    parser = argparse.ArgumentParser(prog="python -m utils.base_cache", description=__doc__.splitlines()[0])
+    parser.add_argument("--build", action="store_true", help="pretrain the base again and write it with its sidecar")
+    parser.add_argument("--path", type=Path, default=SHIPPED, help="the .keras file (default: the shipped one)")
     args = parser.parse_args(argv)
-    if args.path.suffix != ".keras" or not isinstance(args.settings, dict):
-        parser.error("path must end in .keras and settings must be a JSON object")
+    if args.path.suffix != ".keras":
+        parser.error("--path must end in .keras")
+    if not args.build:
+        try:
+            meta = check(args.path)
+        except BaseFileError as error:
+            print(error, file=sys.stderr)
+            return 1
+        print(f"{relative(args.path)}: intact (sha256 {meta['sha256'][:12]}…), source accuracy "
+              f"{meta['source_accuracy']:.1%} on {len(meta['classes'])} pets and bakes")
+        return 0
     from utils.notebook import setup
 
-    if hasattr(os, "nice"):
-        os.nice(10)  # low priority: as a background build, the lesson's own training gets the cores first
-    setup(keras=True)  # the same seeds, determinism and oneDNN as in the lessons, so the base is the same
-    _, info = load_base(args.path, **args.settings)
-    print(f"{relative(args.path)}: {info['status']}, {'rebuilt' if info['rebuilt'] else 'loaded'} in "
-          f"{info['seconds']:.0f} s")
+    setup(keras=True)  # the lessons' seeds, determinism and oneDNN
+    meta = build(args.path)
+    print(f"{relative(args.path)}: built in {meta['build_seconds']} s, source accuracy {meta['source_accuracy']:.1%}, "
+          f"sha256 {meta['sha256'][:12]}…")
     return 0
 
 

@@ -83,6 +83,10 @@ def check_value(got, expected, *, name="your answer", hints=(), hint="", rtol=1e
     if missing:
         return _report(False, missing, hints)
     if isinstance(expected, (int, float, np.number)) and not isinstance(expected, bool):
+        if isinstance(got, (str, bytes)):
+            return _report(False, f"{name} should be a number, not text: remove the quotes around {got!r}.", hints)
+        if isinstance(got, (bool, np.bool_)):
+            return _report(False, f"{name} should be a number, got {got!r}.", hints)
         try:
             ok = bool(np.isclose(float(got), float(expected), rtol=rtol, atol=rtol))
         except (TypeError, ValueError):

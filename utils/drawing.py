@@ -11,6 +11,8 @@ import sys
 import cv2
 import numpy as np
 
+from utils import validate
+
 MIN_SIZE, MAX_SIZE = 16, 512  # photo sides (pixels) the drawings support
 
 # One palette for all classes (RGB): coats, muffin tops, paper cups and backgrounds all draw from it.
@@ -130,17 +132,32 @@ def background(rng, s):
     return c1 + (c2 - c1) * t.astype(np.float32)[..., None]
 
 
-def compose(rng, layer, mask, size, shadow=True):
-    """Pose the object (scale, rotation, shift, mirror), put it on a background with its shadow, take the photo."""
-    s = layer.shape[0]
+POSES = ("everyday", "studio")
+STUDIO_SCALE = 0.81  # the middle of the everyday scales 0.62-1.0
+
+
+def pose_matrix(rng, s, pose="everyday"):
+    """The 2×3 affine map that poses an object on an s × s canvas: mirrored half of the time, turned by up to ±25°,
+    scaled 0.62-1.0 and shifted by up to 16 % of the side ("everyday"), or upright, centred, at one scale and never
+    mirrored ("studio"). Both draw the same random numbers, so what ``rng`` draws next does not depend on ``pose``."""
+    validate.one_of("pose", pose, POSES)
     mirror = rng.uniform() < 0.5
     angle = rng.uniform(-25, 25)
     scale = rng.uniform(0.62, 1.0)
     shift = rng.uniform(-0.16, 0.16, 2) * s
+    if pose == "studio":
+        mirror, angle, scale, shift = False, 0.0, STUDIO_SCALE, np.zeros(2)
     m = cv2.getRotationMatrix2D((s / 2, s / 2), angle, scale)
     if mirror:  # x -> s - x before rotating
         m = m @ np.array([[-1, 0, s], [0, 1, 0], [0, 0, 1]], np.float64)
     m[:, 2] += shift
+    return m
+
+
+def compose(rng, layer, mask, size, shadow=True, pose="everyday"):
+    """Pose the object (``pose_matrix``), put it on a background with its shadow, take the photo."""
+    s = layer.shape[0]
+    m = pose_matrix(rng, s, pose)
     layer = cv2.warpAffine(layer, m, (s, s), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
     alpha = cv2.warpAffine(mask, m, (s, s), flags=cv2.INTER_LINEAR)[..., None]
     img = background(rng, s)
@@ -237,11 +254,12 @@ def muffin_colours(rng):
 
 
 
-def finish(img, mask, rng, size):
-    """Turn a drawn object (uint8 canvas and its mask) into a ``size`` x ``size`` uint8 RGB photo."""
+def finish(img, mask, rng, size, pose="everyday"):
+    """Turn a drawn object (uint8 canvas and its mask) into a ``size`` x ``size`` uint8 RGB photo (``pose``: see
+    ``compose``)."""
     s = img.shape[0]
     alpha = mask.astype(np.float32) / 255
-    return compose(rng, shade(img.astype(np.float32), alpha, rng, s), alpha, size)
+    return compose(rng, shade(img.astype(np.float32), alpha, rng, s), alpha, size, pose=pose)
 
 
 def default_workers(total):

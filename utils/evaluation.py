@@ -5,6 +5,7 @@ The counts and scores themselves come from scikit-learn, as lesson 06 shows: ``s
 and ``classification_report`` (precision, recall, F1)."""
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 import numpy as np
 
 from utils import validate
@@ -57,6 +58,7 @@ def plot_history(history, title="Training curves"):
         if f"val_{metric}" in h:
             ax.plot(epochs, h[f"val_{metric}"], "s-", ms=3, label="validation")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs only
         ax.set_ylabel(metric)
         ax.set_title(metric)
         ax.grid(alpha=0.3)
@@ -158,6 +160,7 @@ def plot_validation_curves(histories, title="Validation accuracy while training"
             raise ValueError(f"the history of {name!r} has no 'val_accuracy': fit with validation_data=...")
         ax.plot(np.arange(1, len(h["val_accuracy"]) + 1), 100 * np.asarray(h["val_accuracy"]), label=name)
     ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("validation accuracy (%)")
     ax.set_title(title)
     ax.grid(alpha=0.3)

@@ -138,11 +138,14 @@ def _start(rng, size, lookalike):
     return rng, size, rng.uniform() < LOOKALIKE_RATE if lookalike is None else bool(lookalike)
 
 
-def draw_chihuahua(rng, size=64, curled=None):
-    """Draw one chihuahua photo as a uint8 RGB array (size, size, 3); ``curled=None`` picks the pose at random."""
+def draw_chihuahua(rng, size=64, curled=None, pose="everyday"):
+    """Draw one chihuahua photo as a uint8 RGB array (size, size, 3); ``curled=None`` picks the pose at random.
+
+    ``pose="studio"``: upright, centred, one scale, never mirrored (``drawing.compose``).
+    """
     rng, size, curled = _start(rng, size, curled)
     img, mask = (chihuahua_curled if curled else chihuahua_face)(rng, 2 * size)
-    return drawing.finish(img, mask, rng, size)
+    return drawing.finish(img, mask, rng, size, pose)
 
 
 
@@ -234,8 +237,11 @@ def muffin_top(rng, s):
     return img, mask
 
 
-def draw_muffin(rng, size=64, face_like=None):
-    """Draw one blueberry-muffin photo as a uint8 RGB array (size, size, 3); ``face_like=None`` picks at random."""
+def draw_muffin(rng, size=64, face_like=None, pose="everyday"):
+    """Draw one blueberry-muffin photo as a uint8 RGB array (size, size, 3); ``face_like=None`` picks at random.
+
+    ``pose="studio"``: upright, centred, one scale, never mirrored (``drawing.compose``).
+    """
     rng, size, face_like = _start(rng, size, face_like)
     s = 2 * size
     if face_like:
@@ -244,7 +250,7 @@ def draw_muffin(rng, size=64, face_like=None):
         img, mask = muffin_side(rng, s)
     else:
         img, mask = muffin_top(rng, s)
-    return drawing.finish(img, mask, rng, size)
+    return drawing.finish(img, mask, rng, size, pose)
 
 
 
@@ -253,23 +259,31 @@ def image_rng(label, index, split, seed):
     return np.random.default_rng([seed, SPLITS.index(split), label, index])
 
 
-def draw_one(label, index, split, size, seed):
-    """The image with this label and index in one split."""
+def draw_one(label, index, split, size, seed, pose="everyday"):
+    """The image with this label and index in one split (``pose="studio"``: the same photo taken in a studio)."""
     rng = image_rng(label, index, split, seed)
-    return draw_chihuahua(rng, size) if label == 0 else draw_muffin(rng, size)
+    return draw_chihuahua(rng, size, pose=pose) if label == 0 else draw_muffin(rng, size, pose=pose)
 
 
-def make_arrays(n, size=64, seed=0, split="train"):
+def make_arrays(n, size=64, seed=0, split="train", pose="everyday", pick=None):
     """Draw ``n`` images in memory: (x uint8 (n, size, size, 3), y int (n,)) with 0 = chihuahua, 1 = muffin.
 
     The images are the same as the first files of the split ``generate`` writes, in a seeded shuffled order.
+    ``pose="studio"`` takes every photo in a studio: upright, centred, one scale, never mirrored (background,
+    light and noise as in the everyday photo). ``pick`` (indices into those ``n``) draws only these photos.
     """
     size = validate.integer("size", size, drawing.MIN_SIZE, drawing.MAX_SIZE)
+    validate.one_of("pose", pose, drawing.POSES)
     pairs = _shuffled_pairs(n, seed, split)
+    if pick is not None:
+        pick = np.asarray(pick)
+        if pick.ndim != 1 or pick.dtype.kind not in "iu" or (pick.size and not 0 <= pick.min() <= pick.max() < n):
+            raise ValueError(f"pick must be a 1-D array of indices in 0..{n - 1}, got {pick!r}")
+        pairs = [pairs[i] for i in pick]
     x = np.empty((len(pairs), size, size, 3), np.uint8)
     y = np.empty(len(pairs), np.int64)
     for k, (label, index) in enumerate(pairs):
-        x[k], y[k] = draw_one(label, index, split, size, seed), label
+        x[k], y[k] = draw_one(label, index, split, size, seed, pose), label
     return x, y
 
 

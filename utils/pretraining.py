@@ -1,6 +1,6 @@
 """Lesson 07's models: a convolutional base pretrained on another, larger task (``utils.pets_bakes``), the classifier
 and the head built on it, how the lesson trains them, and the online option, MobileNetV2 with ImageNet weights.
-``utils.base_cache`` keeps the trained base on disk. tests/test_model_sources.py checks each builder against the
+``utils.base_cache`` ships the pretrained base. tests/test_model_sources.py checks each builder against the
 lesson's own code.
 """
 
@@ -34,14 +34,17 @@ def build_base(size=64, filters=(16, 32, 64), expand=256, stem_stride=2):
     return keras.Model(inputs, x, name="pets_bakes_base")
 
 
-def pretrain_base(n_images=3200, epochs=10, size=64, seed=0, filters=(16, 32, 64), expand=256, stem_stride=2):
+def pretrain_base(n_images=3200, epochs=10, size=64, seed=0, filters=(16, 32, 64), expand=256, stem_stride=2,
+                  val_images=None):
     """Train a base plus an 8-way softmax head on the pets-and-bakes task; return ``(base, held-out accuracy)``.
 
-    Seeds Keras with ``seed`` first, so the result does not depend on what ran before.
+    Seeds Keras with ``seed`` first, so the result does not depend on what ran before. The accuracy is measured on
+    ``val_images`` other photos (default: an eighth of ``n_images``, at least 64).
     """
     validate.positive_int("epochs", epochs)
+    val_images = max(64, n_images // 8) if val_images is None else validate.positive_int("val_images", val_images)
     x, y = pets_bakes.make_images(n_images, size=size, seed=seed)
-    x_val, y_val = pets_bakes.make_images(max(64, n_images // 8), size=size, seed=seed + 1)
+    x_val, y_val = pets_bakes.make_images(val_images, size=size, seed=seed + 1)
     base, model = train_base(x, y, len(SOURCE_CLASSES), epochs, seed, filters, expand, stem_stride)
     _, accuracy = model.evaluate(x_val, y_val, batch_size=256, verbose=0)
     return base, float(accuracy)
