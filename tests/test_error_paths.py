@@ -203,3 +203,34 @@ def test_readme_reports_the_recorded_raise_count():
     assert recorded["reached"] == recorded["raises"], f"unreached raises: {recorded['never_reached']}"
     readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())  # lines wrap anywhere
     assert f"{recorded['reached']} of {recorded['raises']} `raise` statements" in readme, "README: report the count"
+
+
+# --- lesson 09 (merged after the first count) ---------------------------------------------------------------------
+def test_an_unreadable_haar_cascade_says_to_reinstall_opencv(tmp_path, monkeypatch):
+    from utils import face_detection
+
+    # a well-formed storage file without a cascade (a malformed one makes OpenCV raise a raw SystemError instead)
+    (tmp_path / "broken.xml").write_text('<?xml version="1.0"?>\n<opencv_storage>\n</opencv_storage>\n',
+                                         encoding="utf-8")
+    monkeypatch.setattr(face_detection.cv2.data, "haarcascades", str(tmp_path))
+    with pytest.raises(OSError, match=exact("OpenCV could not read the Haar cascade broken.xml: reinstall "
+                                            "opencv-python-headless")):
+        face_detection.haar_cascade("broken.xml")
+
+
+def test_sliding_windows_on_an_image_smaller_than_a_window():
+    from utils import face_detection
+
+    with pytest.raises(ValueError, match=exact("sliding_windows: the image (10, 30) is smaller than one window "
+                                               "(12 pixels)")):
+        face_detection.sliding_windows(np.zeros((10, 30), np.uint8), size=12)
+
+
+def test_alignment_names_the_points_it_cannot_use():
+    from utils import landmarks
+
+    with pytest.raises(ValueError, match=r"^no similarity transform fits these points \(.*\): are two of them on top "
+                                         r"of each other\?$"):
+        landmarks.similarity([[1.0, 1.0], [1.0, 1.0]], [[0.0, 0.0], [1.0, 1.0]])
+    with pytest.raises(ValueError, match=exact("points must be (N, K, 2) for N faces, got shape (3, 2)")):
+        landmarks.reference_shape(np.zeros((3, 2)))
