@@ -12,7 +12,7 @@ from utils import detection
 LOC_SET = {"n_train": 1000, "n_test": 300, "size": 64, "n_objects": (1, 1), "scale": (0.45, 0.9)}
 DET_SET = {"n_train": 1000, "n_test": 300, "size": 96, "n_objects": (1, 4), "scale": (0.3, 0.6)}
 GRID = 6
-LOC_EPOCHS, DET_EPOCHS = 15, 10
+LOC_EPOCHS, DET_EPOCHS = 10, 7
 LOC_BOX_WEIGHT, DET_BOX_WEIGHT = 10.0, 20.0
 SCORE_THRESHOLD, NMS_THRESHOLD = 0.05, 0.5
 
@@ -44,13 +44,14 @@ def cxcywh_to_box(values, size):
 
 
 def build_localizer(size=64):
-    """Classification + localization: a small CNN, Flatten (position matters), and two heads."""
+    """Classification + localization: a small CNN (a first convolution with stride 2), Flatten (position matters), and two heads."""
     import keras
     from keras import layers
 
     inputs = keras.Input(shape=(size, size, 3))
     x = layers.Rescaling(1 / 127.5, offset=-1)(inputs)
-    for filters in (16, 32, 64, 64):
+    x = layers.Conv2D(16, 3, strides=2, padding="same", activation="relu")(x)
+    for filters in (32, 64, 64):
         x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
         x = layers.MaxPooling2D(2)(x)
     x = layers.Flatten()(x)
