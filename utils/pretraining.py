@@ -119,7 +119,7 @@ def train(model, x, y, epochs, learning_rate=1e-3, seed=0, batch_size=16, valida
     if seed is not None:
         keras.utils.set_random_seed(seed)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+                  metrics=["accuracy"], steps_per_execution=-(-len(x) // batch_size))  # an epoch per call
     return model.fit(x, y, validation_data=validation_data, epochs=epochs, batch_size=batch_size,
                      validation_batch_size=None if validation_data is None else len(validation_data[0]), verbose=0)
 
