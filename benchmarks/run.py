@@ -64,13 +64,13 @@ class TreeMemory:
     child's shared pages again: each spawned drawing worker reported the kernel's 566 MiB as its own.)
     """
 
-    def __init__(self, interval=SAMPLE_S, only_kernels=True):
+    def __init__(self, interval=SAMPLE_S, root_pids=None):
         import threading
 
         import psutil
 
         self.interval, self.total, self.helpers, self.most_helpers = interval, 0.0, 0.0, 0
-        self.only_kernels, self._before = only_kernels, {p.pid for p in psutil.Process().children()}
+        self.root_pids, self._before = root_pids, {p.pid for p in psutil.Process().children()}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -96,11 +96,11 @@ class TreeMemory:
 
     def _kernels(self):
         """The Jupyter kernels this process started since it was created (not other children, e.g. a test's
-        subprocess running its own notebooks meanwhile); every child if ``only_kernels`` is false."""
+        subprocess running its own notebooks meanwhile), or the processes ``root_pids`` if given."""
         import psutil
 
-        if not self.only_kernels:
-            return psutil.Process().children()
+        if self.root_pids is not None:
+            return [p for p in psutil.Process().children() if p.pid in self.root_pids]
         found = []
         for proc in psutil.Process().children():
             try:

@@ -51,7 +51,7 @@ def test_memory_sampler_counts_pages_shared_after_a_fork_once():
             "if pid: os.waitpid(pid, 0)")
     proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        memory = run.TreeMemory(only_kernels=False)
+        memory = run.TreeMemory(root_pids={proc.pid})
         assert proc.stdout.readline().strip() == "ready"   # both processes hold the pages now, however busy the machine
         memory.sample()
     finally:
