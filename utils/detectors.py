@@ -43,17 +43,25 @@ def cxcywh_to_box(values, size):
     return detection.clip_boxes(corners, size)
 
 
+def _backbone(inputs):
+    """The convolutions both models share: pixels to [-1, 1], a stride-2 convolution, three conv + pool blocks."""
+    from keras import layers
+
+    x = layers.Rescaling(1 / 127.5, offset=-1)(inputs)
+    x = layers.Conv2D(16, 3, strides=2, padding="same", activation="relu")(x)
+    for filters in (32, 64, 64):
+        x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+        x = layers.MaxPooling2D(2)(x)
+    return x
+
+
 def build_localizer(size=64):
     """Classification + localization: a small CNN (a first convolution with stride 2), Flatten (position matters), and two heads."""
     import keras
     from keras import layers
 
     inputs = keras.Input(shape=(size, size, 3))
-    x = layers.Rescaling(1 / 127.5, offset=-1)(inputs)
-    x = layers.Conv2D(16, 3, strides=2, padding="same", activation="relu")(x)
-    for filters in (32, 64, 64):
-        x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
-        x = layers.MaxPooling2D(2)(x)
+    x = _backbone(inputs)
     x = layers.Flatten()(x)
     x = layers.Dense(128, activation="relu")(x)
     outputs = {"class": layers.Dense(2, activation="softmax", name="class")(x),
@@ -67,11 +75,7 @@ def build_detector(size=96):
     from keras import layers
 
     inputs = keras.Input(shape=(size, size, 3))
-    x = layers.Rescaling(1 / 127.5, offset=-1)(inputs)
-    x = layers.Conv2D(16, 3, strides=2, padding="same", activation="relu")(x)
-    for filters in (32, 64, 64):
-        x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
-        x = layers.MaxPooling2D(2)(x)
+    x = _backbone(inputs)
     x = layers.Conv2D(128, 3, padding="same", activation="relu")(x)
     outputs = {"objectness": layers.Conv2D(1, 1, activation="sigmoid", name="objectness")(x),
                "box": layers.Conv2D(4, 1, activation="sigmoid", name="box")(x),
